@@ -1,0 +1,94 @@
+package dev.llmsse.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The whole {@code gateway.*} configuration tree, immutable and validated at startup.
+ * Relaxed binding applies, so {@code GATEWAY_STREAM_HEARTBEAT=5s} works from the environment.
+ *
+ * @param defaultModel model used when a request names none, as {@code provider/model}
+ * @param stream       stream lifecycle settings
+ * @param limits       input limits
+ * @param providers    provider settings
+ */
+@Validated
+@ConfigurationProperties("gateway")
+public record GatewayProperties(
+        @DefaultValue("echo/echo") @NotBlank String defaultModel,
+        @DefaultValue @Valid @NotNull Stream stream,
+        @DefaultValue @Valid @NotNull Limits limits,
+        @DefaultValue @Valid @NotNull Providers providers) {
+
+    /**
+     * Stream lifecycle.
+     *
+     * @param heartbeat      interval of {@code event: ping} frames, from before the first token
+     * @param detachGrace    how long a generation without subscribers keeps running (0 = cancel at once)
+     * @param idleTimeout    an upstream silent this long ends the stream with a terminal error
+     * @param maxDuration    hard cap on a generation's total duration
+     * @param retry          the {@code retry:} hint sent first on every stream
+     * @param retention      how long a finished generation stays available for resume
+     * @param sessionTtl     how long a created but never attached session waits
+     * @param maxGenerations cap on live generations; past it new ones get 503
+     * @param maxEvents      cap on events in one generation's log; past it the stream ends with an error
+     */
+    public record Stream(
+            @DefaultValue("15s") @NotNull Duration heartbeat,
+            @DefaultValue("5s") @NotNull Duration detachGrace,
+            @DefaultValue("60s") @NotNull Duration idleTimeout,
+            @DefaultValue("10m") @NotNull Duration maxDuration,
+            @DefaultValue("3s") @NotNull Duration retry,
+            @DefaultValue("5m") @NotNull Duration retention,
+            @DefaultValue("5m") @NotNull Duration sessionTtl,
+            @DefaultValue("10000") @Min(1) int maxGenerations,
+            @DefaultValue("100000") @Min(1) int maxEvents) {
+    }
+
+    /**
+     * Input limits.
+     *
+     * @param maxPromptChars cap on the characters of a prompt, or of all messages together
+     * @param maxBodyBytes   cap on a request body
+     * @param maxMessages    cap on the number of messages in a session request
+     * @param maxTokens      ceiling for a request's {@code maxTokens}
+     */
+    public record Limits(
+            @DefaultValue("32768") @Min(1) int maxPromptChars,
+            @DefaultValue("262144") @Min(1024) int maxBodyBytes,
+            @DefaultValue("256") @Min(1) int maxMessages,
+            @DefaultValue("32768") @Min(1) int maxTokens) {
+    }
+
+    /**
+     * Provider settings, one entry per provider.
+     *
+     * @param echo the built-in echo provider
+     */
+    public record Providers(@DefaultValue @Valid @NotNull Echo echo) {
+    }
+
+    /**
+     * The built-in echo provider, shaped by configuration so that tests and benchmarks can form a stream.
+     *
+     * @param tokenDelay      pause between tokens
+     * @param firstTokenDelay pause before the first token
+     * @param tokens          if set, emit exactly this many tokens, cycling the prompt's words
+     * @param models          optional allow-list of model names
+     */
+    public record Echo(
+            @DefaultValue("60ms") @NotNull Duration tokenDelay,
+            @DefaultValue("0ms") @NotNull Duration firstTokenDelay,
+            @Min(1) Integer tokens,
+            List<String> models) {
+    }
+}

@@ -1,0 +1,29 @@
+package dev.llmsse.provider;
+
+import java.util.List;
+
+import dev.llmsse.stream.StreamEvent;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * The port every provider adapter implements.
+ *
+ * <p>Contract: the returned flux is cold (nothing happens until subscribed), emits any number of
+ * non-terminal events followed by exactly one {@link StreamEvent.Done}, or signals a
+ * {@link ProviderException}. Cancelling the subscription must stop the upstream work (close the
+ * HTTP request), since that is how a provider learns that nobody is listening any more.
+ */
+public interface ChatProvider {
+
+    /** The id used as the {@code provider} part of {@code provider/model}. */
+    String id();
+
+    /** Streams one answer. */
+    Flux<StreamEvent> stream(ChatRequest request);
+
+    /** The configured allow-list of model names; empty means any name is passed through unchanged. */
+    default List<String> models() {
+        return List.of();
+    }
+}

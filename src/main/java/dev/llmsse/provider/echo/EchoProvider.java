@@ -1,0 +1,109 @@
+package dev.llmsse.provider.echo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatProvider;
+import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.stream.StreamEvent;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * A deterministic provider that answers "You said: " followed by the last user message, one word or
+ * whitespace run per token. Its pacing is configurable so that tests and benchmarks can shape a stream
+ * without any key or network. The stream is driven by a timer, so cancelling it really stops production.
+ */
+@Component
+class EchoProvider implements ChatProvider {
+
+    private static final Pattern TOKEN = Pattern.compile("\\S+|\\s+");
+    private static final String PREFIX = "You said: ";
+
+    private final GatewayProperties.Echo settings;
+    private final Scheduler timer;
+
+    @Autowired
+    EchoProvider(GatewayProperties properties) {
+        this(properties.providers().echo(), Schedulers.parallel());
+    }
+
+    EchoProvider(GatewayProperties.Echo settings, Scheduler timer) {
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    @Override
+    public String id() {
+        return "echo";
+    }
+
+    @Override
+    public List<String> models() {
+        return settings.models() == null ? List.of() : settings.models();
+    }
+
+    @Override
+    public Flux<StreamEvent> stream(ChatRequest request) {
+        List<String> tokens = tokensFor(request.lastUserText());
+        int count = tokens.size();
+        StreamEvent.Done done = new StreamEvent.Done("stop",
+                new StreamEvent.Usage((long) splitIntoTokens(allText(request)).size(), (long) count, null));
+        return paced(count).map(i -> (StreamEvent) new StreamEvent.Token(tokens.get(i)))
+                .concatWith(Flux.just(done));
+    }
+
+    /** The answer's tokens: the prefix and the prompt, or exactly {@code tokens} of them when configured. */
+    List<String> tokensFor(String prompt) {
+        List<String> answer = splitIntoTokens(PREFIX + prompt);
+        Integer fixed = settings.tokens();
+        if (fixed == null) {
+            return answer;
+        }
+        List<String> cycle = prompt.isBlank() ? answer : splitIntoTokens(prompt);
+        List<String> tokens = new ArrayList<>(fixed);
+        for (int i = 0; i < fixed; i++) {
+            tokens.add(cycle.get(i % cycle.size()));
+        }
+        return tokens;
+    }
+
+    /** Emits the indexes 0..count-1: the first after the first-token delay, the rest a token delay apart. */
+    private Flux<Integer> paced(int count) {
+        Duration first = settings.firstTokenDelay();
+        Duration gap = settings.tokenDelay();
+        if (count == 0) {
+            return Flux.empty();
+        }
+        Flux<Integer> rest = gap.isZero()
+                ? Flux.range(1, count - 1)
+                : Flux.interval(gap, gap, timer).take(count - 1L).map(i -> i.intValue() + 1);
+        Flux<Integer> firstToken = first.isZero() ? Flux.just(0) : Mono.delay(first, timer).map(tick -> 0).flux();
+        return firstToken.concatWith(rest);
+    }
+
+    private static String allText(ChatRequest request) {
+        StringBuilder text = new StringBuilder(request.system() == null ? "" : request.system());
+        request.messages().forEach(message -> text.append('\n').append(message.content()));
+        return text.toString();
+    }
+
+    static List<String> splitIntoTokens(String text) {
+        List<String> tokens = new ArrayList<>();
+        Matcher matcher = TOKEN.matcher(text);
+        while (matcher.find()) {
+            tokens.add(matcher.group());
+        }
+        return tokens;
+    }
+}

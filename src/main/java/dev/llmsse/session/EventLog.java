@@ -1,0 +1,22 @@
+package dev.llmsse.session;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * The ordered record of one generation's events. One writer appends; any number of readers replay what
+ * they missed and then follow live, which is what makes resume by {@code Last-Event-ID} and several tabs
+ * on one answer work.
+ */
+public interface EventLog {
+
+    /**
+     * Appends the next event. Callers serialize appends; after a terminal event nothing is appended.
+     */
+    void append(LoggedEvent event);
+
+    /**
+     * Every event with {@code seq > afterSeq}, then live ones; completes after the terminal event.
+     * Readers are independent: a slow one delays only itself.
+     */
+    Flux<LoggedEvent> follow(long afterSeq);
+}

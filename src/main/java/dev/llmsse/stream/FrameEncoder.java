@@ -1,0 +1,80 @@
+package dev.llmsse.stream;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import dev.llmsse.session.LoggedEvent;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns domain events into the JSON payloads of the wire protocol (see {@code docs/protocol.md}).
+ * Encoding happens once per event, when it is logged, not once per subscriber.
+ */
+final class FrameEncoder {
+
+    // A private mapper: the wire format must not change with the application's Jackson customizations.
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private FrameEncoder() {
+    }
+
+    // Java 17 bytecode has no pattern matching for switch, so the sealed hierarchy is matched with
+    // instanceof; the final throw can only be reached by a new StreamEvent type nobody mapped yet.
+    static LoggedEvent encode(long seq, StreamEvent event) {
+        if (event instanceof StreamEvent.Token token) {
+            return logged(seq, null, new TokenFrame(token.text()), false);
+        }
+        if (event instanceof StreamEvent.ToolCallStart start) {
+            return logged(seq, "tool_start", new ToolStartFrame(start.index(), start.id(), start.name()), false);
+        }
+        if (event instanceof StreamEvent.ToolCallDelta delta) {
+            return logged(seq, "tool_delta", new ToolDeltaFrame(delta.index(), delta.arguments()), false);
+        }
+        if (event instanceof StreamEvent.ToolCallEnd end) {
+            return logged(seq, "tool_end", new ToolEndFrame(end.index()), false);
+        }
+        if (event instanceof StreamEvent.Done done) {
+            return logged(seq, null, new DoneFrame(true, done.finishReason(), usage(done.usage())), true);
+        }
+        if (event instanceof StreamEvent.Failed failed) {
+            return logged(seq, null,
+                    new ErrorFrame(new ErrorBody(failed.code(), failed.message(), failed.retryable())), true);
+        }
+        throw new IllegalArgumentException("unmapped stream event " + event.getClass().getSimpleName());
+    }
+
+    private static LoggedEvent logged(long seq, String name, Object payload, boolean terminal) {
+        return new LoggedEvent(seq, name, JSON.writeValueAsString(payload), terminal);
+    }
+
+    private static UsageFrame usage(StreamEvent.Usage usage) {
+        return usage == null ? null
+                : new UsageFrame(usage.inputTokens(), usage.outputTokens(), usage.reasoningTokens());
+    }
+
+    record TokenFrame(String token) {
+    }
+
+    record ToolStartFrame(int index, String id, String name) {
+    }
+
+    record ToolDeltaFrame(int index, String arguments) {
+    }
+
+    record ToolEndFrame(int index) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DoneFrame(boolean done, String finishReason, UsageFrame usage) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UsageFrame(Long inputTokens, Long outputTokens, Long reasoningTokens) {
+    }
+
+    record ErrorFrame(ErrorBody error) {
+    }
+
+    record ErrorBody(String code, String message, boolean retryable) {
+    }
+}

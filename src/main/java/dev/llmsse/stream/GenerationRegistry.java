@@ -1,0 +1,76 @@
+package dev.llmsse.stream;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The generations this process knows: live ones, and finished ones for {@code retention} so that late
+ * reconnects can still replay or be told 204. Memory is bounded by the cap on live generations and by
+ * the retention of finished ones.
+ */
+final class GenerationRegistry {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private final Map<String, Generation> generations = new ConcurrentHashMap<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private final int maxLive;
+    private final Duration retention;
+    private final Duration sessionTtl;
+    private final Scheduler timer;
+
+    GenerationRegistry(int maxLive, Duration retention, Duration sessionTtl, Scheduler timer) {
+        this.maxLive = maxLive;
+        this.retention = retention;
+        this.sessionTtl = sessionTtl;
+        this.timer = timer;
+    }
+
+    /**
+     * Registers a new generation built by {@code factory} from a fresh id.
+     *
+     * @throws CapacityExceededException when the cap on live generations is reached
+     */
+    Generation create(Function<String, Generation> factory) {
+        if (live.incrementAndGet() > maxLive) {
+            live.decrementAndGet();
+            throw new CapacityExceededException("the gateway is at its limit of live streams");
+        }
+        Generation generation = factory.apply(newId());
+        generations.put(generation.id(), generation);
+        Mono.delay(sessionTtl, timer).subscribe(tick -> generation.expireIfNeverStarted());
+        return generation;
+    }
+
+    /** The generation with this id, or null if unknown or expired. */
+    Generation find(String id) {
+        return id == null ? null : generations.get(id);
+    }
+
+    /** Called once by each generation when it ends: frees its live slot and schedules its removal. */
+    void finished(Generation generation) {
+        live.decrementAndGet();
+        Mono.delay(retention, timer).subscribe(tick -> generations.remove(generation.id(), generation));
+    }
+
+    /** Live generations, for metrics and tests. */
+    int liveCount() {
+        return live.get();
+    }
+
+    /** 128 random bits, URL-safe: an unguessable capability as well as a key. */
+    private static String newId() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return ID_ENCODER.encodeToString(bytes);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.llmsse.stream;
+
+/**
+ * What a provider stream carries, normalized across providers. Wire DTOs never leave their adapter;
+ * everything downstream of a {@code ChatProvider} speaks only these records.
+ */
+public sealed interface StreamEvent {
+
+    /** Whether this event ends the stream: nothing may follow it. */
+    default boolean terminal() {
+        return this instanceof Done || this instanceof Failed;
+    }
+
+    /** A piece of the answer's text. */
+    record Token(String text) implements StreamEvent {
+    }
+
+    /** A tool call begins; its arguments follow as {@link ToolCallDelta}s. */
+    record ToolCallStart(int index, String id, String name) implements StreamEvent {
+    }
+
+    /** A fragment of a tool call's JSON arguments, forwarded as it arrives. */
+    record ToolCallDelta(int index, String arguments) implements StreamEvent {
+    }
+
+    /** A tool call's arguments are complete. */
+    record ToolCallEnd(int index) implements StreamEvent {
+    }
+
+    /** The answer ended normally; {@code usage} may be null when the provider did not report it. */
+    record Done(String finishReason, Usage usage) implements StreamEvent {
+    }
+
+    /** The answer ended with an error; what was delivered before stays delivered. */
+    record Failed(String code, String message, boolean retryable) implements StreamEvent {
+    }
+
+    /**
+     * Token counts as reported by the provider; a count the provider did not report is null.
+     *
+     * @param inputTokens     prompt tokens
+     * @param outputTokens    generated tokens
+     * @param reasoningTokens reasoning tokens, where reported
+     */
+    record Usage(Long inputTokens, Long outputTokens, Long reasoningTokens) {
+    }
+}

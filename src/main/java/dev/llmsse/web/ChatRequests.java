@@ -1,0 +1,97 @@
+package dev.llmsse.web;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.provider.ProviderRegistry;
+import dev.llmsse.provider.ResolvedModel;
+
+import org.springframework.stereotype.Component;
+
+/** Validates client input and turns it into a {@link ChatRequest} for a resolved model. */
+@Component
+class ChatRequests {
+
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
+
+    private final GatewayProperties.Limits limits;
+    private final ProviderRegistry providers;
+
+    ChatRequests(GatewayProperties properties, ProviderRegistry providers) {
+        this.limits = properties.limits();
+        this.providers = providers;
+    }
+
+    /** A validated request for {@code GET /api/llm}. */
+    Validated fromPrompt(String prompt, String model) {
+        requirePrompt(prompt);
+        return validated(model, List.of(new ChatMessage("user", prompt)), null, null, null);
+    }
+
+    /** A validated request for {@code POST /api/sessions}. */
+    Validated fromBody(SessionRequest body) {
+        if (body == null) {
+            throw new BadRequestException("a JSON body is required");
+        }
+        List<ChatMessage> messages = body.messages();
+        if (messages == null || messages.isEmpty()) {
+            requirePrompt(body.prompt());
+            messages = List.of(new ChatMessage("user", body.prompt()));
+        } else if (body.prompt() != null) {
+            throw new BadRequestException("send either prompt or messages, not both");
+        }
+        return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature());
+    }
+
+    private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature) {
+        checkMessages(messages, system);
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > limits.maxTokens())) {
+            throw new BadRequestException("maxTokens must be between 1 and " + limits.maxTokens());
+        }
+        if (temperature != null && (temperature.isNaN() || temperature < 0 || temperature > 2)) {
+            throw new BadRequestException("temperature must be between 0 and 2");
+        }
+        ResolvedModel resolved = providers.resolve(model);
+        return new Validated(resolved,
+                new ChatRequest(resolved.model(), messages, system, maxTokens, temperature));
+    }
+
+    private void checkMessages(List<ChatMessage> messages, String system) {
+        if (messages.size() > limits.maxMessages()) {
+            throw new TooLargeException("at most " + limits.maxMessages() + " messages are accepted");
+        }
+        long chars = system == null ? 0 : system.length();
+        for (ChatMessage message : messages) {
+            if (message == null || message.role() == null || !ROLES.contains(message.role())) {
+                throw new BadRequestException("every message needs a role: user, assistant or system");
+            }
+            if (message.content() == null) {
+                throw new BadRequestException("every message needs a content");
+            }
+            chars += message.content().length();
+        }
+        if (messages.stream().noneMatch(message -> "user".equals(message.role()) && !message.content().isBlank())) {
+            throw new BadRequestException("the conversation needs a non-blank user message");
+        }
+        if (chars > limits.maxPromptChars()) {
+            throw new TooLargeException("the prompt is longer than " + limits.maxPromptChars() + " characters");
+        }
+    }
+
+    private void requirePrompt(String prompt) {
+        if (prompt == null || prompt.isBlank()) {
+            throw new BadRequestException("prompt is required and must not be blank");
+        }
+        if (prompt.length() > limits.maxPromptChars()) {
+            throw new TooLargeException("the prompt is longer than " + limits.maxPromptChars() + " characters");
+        }
+    }
+
+    /** A request that passed validation, with its model resolved. */
+    record Validated(ResolvedModel model, ChatRequest request) {
+    }
+}

@@ -1,0 +1,95 @@
+package dev.llmsse.web;
+
+import java.time.Duration;
+
+import dev.llmsse.provider.UnknownModelException;
+import dev.llmsse.stream.AnswerFailedException;
+import dev.llmsse.stream.CapacityExceededException;
+import dev.llmsse.stream.InvalidLastEventIdException;
+import dev.llmsse.stream.SessionNotFoundException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
+ * Messages are ours, never an upstream's, so nothing a provider echoes (a key, a prompt) leaks here.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(BadRequestException.class)
+    ResponseEntity<ProblemDetail> badRequest(BadRequestException error) {
+        return problem(HttpStatus.BAD_REQUEST, "bad_request", error.getMessage());
+    }
+
+    @ExceptionHandler(TooLargeException.class)
+    ResponseEntity<ProblemDetail> tooLarge(TooLargeException error) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "too_large", error.getMessage());
+    }
+
+    @ExceptionHandler(DataBufferLimitException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(DataBufferLimitException error) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the request body is too large");
+    }
+
+    @ExceptionHandler(UnknownModelException.class)
+    ResponseEntity<ProblemDetail> unknownModel(UnknownModelException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_REQUEST, "unknown_model",
+                error.getMessage() + "; available: " + String.join(", ", error.available()));
+        response.getBody().setProperty("available", error.available());
+        return response;
+    }
+
+    @ExceptionHandler(SessionNotFoundException.class)
+    ResponseEntity<ProblemDetail> notFound(SessionNotFoundException error) {
+        return problem(HttpStatus.NOT_FOUND, "not_found", error.getMessage());
+    }
+
+    @ExceptionHandler(InvalidLastEventIdException.class)
+    ResponseEntity<ProblemDetail> invalidLastEventId(InvalidLastEventIdException error) {
+        return problem(HttpStatus.BAD_REQUEST, "bad_last_event_id", error.getMessage());
+    }
+
+    @ExceptionHandler(CapacityExceededException.class)
+    ResponseEntity<ProblemDetail> capacity(CapacityExceededException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "at_capacity",
+                error.getMessage());
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Duration.ofSeconds(5).toSeconds()))
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(AnswerFailedException.class)
+    ResponseEntity<ProblemDetail> answerFailed(AnswerFailedException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_GATEWAY, error.failure().code(),
+                error.failure().message());
+        response.getBody().setProperty("retryable", error.failure().retryable());
+        return response;
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception error) {
+        // Logged by type and message only where we trust the message: this is a bug of ours.
+        LOG.error("unhandled error", error);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "the gateway failed");
+    }
+
+    static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setProperty("code", code);
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.llmsse.web;
+
+import java.util.List;
+
+import dev.llmsse.provider.ChatMessage;
+
+/**
+ * Body of {@code POST /api/sessions}: either {@code prompt} or {@code messages}.
+ *
+ * @param prompt      a single user turn
+ * @param messages    a conversation, oldest first
+ * @param model       {@code provider/model}; the default when absent
+ * @param maxTokens   optional cap on output tokens
+ * @param temperature optional sampling temperature
+ * @param system      optional system prompt
+ */
+record SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens,
+        Double temperature, String system) {
+}

@@ -1,0 +1,116 @@
+package dev.llmsse.web;
+
+import java.net.URI;
+import java.util.List;
+
+import dev.llmsse.stream.Attachment;
+import dev.llmsse.stream.StreamService;
+
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The streaming endpoints of the HTTP contract (see {@code docs/protocol.md}). */
+@RestController
+class StreamController {
+
+    static final MediaType EVENT_STREAM = MediaType.parseMediaType("text/event-stream;charset=utf-8");
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    private final StreamService streams;
+    private final ChatRequests requests;
+
+    StreamController(StreamService streams, ChatRequests requests) {
+        this.streams = streams;
+        this.requests = requests;
+    }
+
+    /**
+     * The one-step stream of the classic {@code EventSource} example; with {@code Accept: application/json}
+     * (and no {@code text/event-stream}) the whole answer as one JSON document instead.
+     */
+    @GetMapping("/api/llm")
+    Mono<ResponseEntity<?>> llm(@RequestParam(required = false) String prompt,
+            @RequestParam(required = false) String model,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader,
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) List<String> accept) {
+        ChatRequests.Validated validated = requests.fromPrompt(prompt, model);
+        if (wantsJson(accept)) {
+            return streams.answer(validated.model(), validated.request()).map(ResponseEntity::ok);
+        }
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+        return Mono.just(respond(streams.streamPrompt(validated.model(), validated.request(), lastEventId)));
+    }
+
+    /** Creates a generation from a JSON body; the first attach to its stream starts it. */
+    @PostMapping(path = "/api/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<SessionCreated> createSession(@RequestBody SessionRequest body) {
+        ChatRequests.Validated validated = requests.fromBody(body);
+        String id = streams.createSession(validated.model(), validated.request());
+        String streamUrl = "/api/sessions/" + id + "/stream";
+        return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
+    }
+
+    /** Attaches to a session's generation; honours {@code Last-Event-ID}. */
+    @GetMapping("/api/sessions/{id}/stream")
+    ResponseEntity<?> sessionStream(@PathVariable String id,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
+            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader) {
+        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+        return respond(streams.attachSession(id, lastEventId));
+    }
+
+    /** Stops a session's generation now. */
+    @PostMapping("/api/sessions/{id}/stop")
+    ResponseEntity<Void> stop(@PathVariable String id) {
+        streams.stop(id);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ResponseEntity<?> respond(Attachment attachment) {
+        if (attachment instanceof Attachment.Frames frames) {
+            return eventStream(frames.frames());
+        }
+        return ResponseEntity.noContent().build();
+    }
+
+    private static ResponseEntity<Flux<ServerSentEvent<String>>> eventStream(Flux<ServerSentEvent<String>> frames) {
+        return ResponseEntity.ok()
+                .contentType(EVENT_STREAM)
+                .cacheControl(CacheControl.noCache().noTransform())
+                .header("X-Accel-Buffering", "no")
+                .body(frames);
+    }
+
+    /** JSON only when asked for and the client did not also accept an event stream. */
+    private static boolean wantsJson(List<String> accept) {
+        if (accept == null || accept.isEmpty()) {
+            return false;
+        }
+        List<MediaType> types;
+        try {
+            types = MediaType.parseMediaTypes(accept);
+        } catch (InvalidMediaTypeException malformed) {
+            return false;
+        }
+        boolean json = types.stream().anyMatch(type -> type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                && !type.isWildcardType() && type.getQualityValue() > 0);
+        boolean events = types.stream().anyMatch(type -> type.isCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                && !type.isWildcardType() && type.getQualityValue() > 0);
+        return json && !events;
+    }
+}
