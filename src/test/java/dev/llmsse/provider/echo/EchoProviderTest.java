@@ -1,0 +1,72 @@
+package dev.llmsse.provider.echo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.stream.StreamEvent;
+
+import org.junit.jupiter.api.Test;
+
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+class EchoProviderTest {
+
+    private static ChatRequest ask(String prompt) {
+        return new ChatRequest("echo", List.of(new ChatMessage("user", prompt)), null, null, null);
+    }
+
+    @Test
+    void answersWithWordAndWhitespaceTokensPacedByTheConfiguredDelays() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        EchoProvider echo = new EchoProvider(
+                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ofSeconds(1), null, null), time);
+
+        StepVerifier.withVirtualTime(() -> echo.stream(ask("Hello  world\n")), () -> time, Long.MAX_VALUE)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(999))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(new StreamEvent.Token("You"))
+                .expectNoEvent(Duration.ofMillis(59))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(new StreamEvent.Token(" "))
+                .thenAwait(Duration.ofSeconds(1))
+                .expectNext(new StreamEvent.Token("said:"), new StreamEvent.Token(" "), new StreamEvent.Token("Hello"),
+                        new StreamEvent.Token("  "), new StreamEvent.Token("world"), new StreamEvent.Token("\n"))
+                .assertNext(done -> assertThat(done).isEqualTo(
+                        new StreamEvent.Done("stop", new StreamEvent.Usage(5L, 8L, null))))
+                .verifyComplete();
+    }
+
+    @Test
+    void aFixedTokenCountCyclesThePromptsWords() {
+        EchoProvider echo = new EchoProvider(
+                new GatewayProperties.Echo(Duration.ZERO, Duration.ZERO, 5, null), VirtualTimeScheduler.create());
+
+        assertThat(echo.tokensFor("a b")).containsExactly("a", " ", "b", "a", " ");
+    }
+
+    @Test
+    void cancellingStopsProduction() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        EchoProvider echo = new EchoProvider(
+                new GatewayProperties.Echo(Duration.ofMillis(10), Duration.ZERO, 1000, null), time);
+        AtomicInteger produced = new AtomicInteger();
+
+        var subscription = echo.stream(ask("x")).doOnNext(event -> produced.incrementAndGet()).subscribe();
+        time.advanceTimeBy(Duration.ofMillis(95));
+        subscription.dispose();
+        int atCancel = produced.get();
+        time.advanceTimeBy(Duration.ofSeconds(10));
+
+        assertThat(atCancel).isEqualTo(10);
+        assertThat(produced).hasValue(atCancel);
+        time.dispose();
+    }
+}

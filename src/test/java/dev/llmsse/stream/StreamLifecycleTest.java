@@ -1,0 +1,199 @@
+package dev.llmsse.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.llmsse.support.ProbeProvider;
+import dev.llmsse.support.RawSseConnection;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * The stream lifecycle over real sockets: headers flushed at once, heartbeats before the first token,
+ * resume by {@code Last-Event-ID}, and sessions followed by several subscribers and stopped by another.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.stream.heartbeat=200ms",
+        "gateway.stream.detach-grace=5s",
+        "gateway.providers.echo.token-delay=20ms"})
+@Import(ProbeProvider.Config.class)
+class StreamLifecycleTest {
+
+    private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE =
+            new ParameterizedTypeReference<>() { };
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ProbeProvider probe;
+
+    WebClient client;
+
+    @BeforeEach
+    void setUp() {
+        client = WebClient.create("http://127.0.0.1:" + port);
+        probe.reset();
+    }
+
+    @Test
+    void headersAndRetryArriveBeforeAFirstTokenDelayedTenSeconds() throws Exception {
+        try (RawSseConnection connection = RawSseConnection.get(port, "/api/llm?prompt=hi&model=probe/10000-0-1")) {
+            // A 3 s read timeout fails the test unless the headers are flushed long before the token.
+            connection.readHeaders(Duration.ofSeconds(3));
+
+            assertThat(connection.status()).isEqualTo(200);
+            assertThat(MediaType.parseMediaType(connection.header("Content-Type")))
+                    .isEqualTo(MediaType.parseMediaType("text/event-stream;charset=utf-8"));
+            assertThat(connection.header("Cache-Control")).isEqualTo("no-cache, no-transform");
+            assertThat(connection.header("X-Accel-Buffering")).isEqualTo("no");
+            assertThat(connection.header("X-Request-Id")).isNotBlank();
+            assertThat(connection.readUntil(body -> body.contains("\n\n"))).startsWith("retry:3000\n\n");
+            assertThat(connection.body()).doesNotContain("token");
+        }
+    }
+
+    @Test
+    void atLeastFourPingsWithoutIdArriveBeforeAFirstTokenDelayedOneSecond() {
+        List<ServerSentEvent<String>> beforeFirstToken = client.get().uri("/api/llm?prompt=hi&model=probe/1000-0-1")
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(SSE)
+                .takeWhile(event -> event.data() == null || !event.data().contains("token"))
+                .collectList()
+                .block(Duration.ofSeconds(10));
+
+        List<ServerSentEvent<String>> pings = beforeFirstToken.stream().filter(e -> "ping".equals(e.event())).toList();
+        assertThat(pings).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(pings).allSatisfy(ping -> {
+            assertThat(ping.id()).isNull();
+            assertThat(ping.data()).isEqualTo("keep-alive");
+        });
+    }
+
+    @Test
+    void aReconnectWithLastEventIdResumesWithNothingLostOrRepeated() throws Exception {
+        String path = "/api/llm?prompt=hi&model=probe/0-20-40";
+        List<Frame> first;
+        try (RawSseConnection connection = RawSseConnection.get(port, path).readHeaders(Duration.ofSeconds(5))) {
+            first = tokens(connection.readUntil(body -> tokens(body).size() >= 10));
+        }
+        String lastId = first.get(first.size() - 1).id();
+
+        List<Frame> rest;
+        try (RawSseConnection connection = RawSseConnection.get(port, path, "Last-Event-ID: " + lastId)
+                .readHeaders(Duration.ofSeconds(5))) {
+            assertThat(connection.status()).isEqualTo(200);
+            rest = frames(connection.readToEnd());
+        }
+
+        List<Frame> all = new ArrayList<>(first);
+        all.addAll(rest);
+        assertThat(all.stream().map(Frame::seq).toList())
+                .as("sequence numbers across both connections: contiguous, nothing twice")
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(1, all.size()).boxed().toList());
+        assertThat(text(all)).isEqualTo(ProbeProvider.expectedText(40));
+        assertThat(all.get(all.size() - 1).data()).startsWith("{\"done\":true,\"finishReason\":\"stop\"");
+        assertThat(probe.calls()).as("one upstream request for both connections").hasSize(1);
+
+        String terminalId = all.get(all.size() - 1).id();
+        try (RawSseConnection afterEnd = RawSseConnection.get(port, path, "Last-Event-ID: " + terminalId)
+                .readHeaders(Duration.ofSeconds(5))) {
+            assertThat(afterEnd.status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    void twoSubscribersOfASessionSeeTheSameEventsAndAStopEndsBoth() throws Exception {
+        String content = "x".repeat(1000);
+        List<Map<String, String>> messages = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            messages.add(Map.of("role", i % 2 == 0 ? "user" : "assistant", "content", content));
+        }
+        Map<?, ?> created = client.post().uri("/api/sessions")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("messages", messages, "model", "probe/0-50-1000"))
+                .exchangeToMono(response -> {
+                    assertThat(response.statusCode().value()).isEqualTo(201);
+                    return response.bodyToMono(Map.class);
+                })
+                .block(Duration.ofSeconds(5));
+        String streamUrl = (String) created.get("streamUrl");
+
+        Flux<ServerSentEvent<String>> subscriber = client.get().uri(streamUrl)
+                .accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(SSE)
+                .filter(event -> !"ping".equals(event.event()) && event.data() != null);
+        var one = subscriber.collectList().toFuture();
+        var two = subscriber.collectList().toFuture();
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> !probe.calls().isEmpty());
+        client.post().uri("/api/sessions/{id}/stop", created.get("id")).retrieve().toBodilessEntity()
+                .block(Duration.ofSeconds(5));
+
+        List<ServerSentEvent<String>> seenByOne = one.get(5, TimeUnit.SECONDS);
+        List<ServerSentEvent<String>> seenByTwo = two.get(5, TimeUnit.SECONDS);
+        assertThat(seenByOne.stream().map(e -> e.id() + e.data()).toList())
+                .isEqualTo(seenByTwo.stream().map(e -> e.id() + e.data()).toList());
+        assertThat(seenByOne.get(seenByOne.size() - 1).data()).isEqualTo("{\"done\":true,\"finishReason\":\"stopped\"}");
+        assertThat(probe.calls()).hasSize(1);
+        assertThat(probe.lastCall().cancelled()).isTrue();
+    }
+
+    record Frame(String id, String event, String data) {
+        long seq() {
+            return Long.parseLong(id.substring(id.indexOf('.') + 1));
+        }
+    }
+
+    /** Splits our own canonical output ({@code field:value} lines, blank line between frames). */
+    static List<Frame> frames(String body) {
+        List<Frame> frames = new ArrayList<>();
+        String[] blocks = body.split("\n\n", -1);
+        for (int i = 0; i < blocks.length - 1; i++) {
+            String id = null;
+            String event = null;
+            String data = null;
+            for (String line : blocks[i].split("\n")) {
+                if (line.startsWith("id:")) {
+                    id = line.substring(3);
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6);
+                } else if (line.startsWith("data:")) {
+                    data = line.substring(5);
+                }
+            }
+            if (id != null) {
+                frames.add(new Frame(id, event, data));
+            }
+        }
+        return frames;
+    }
+
+    static List<Frame> tokens(String body) {
+        return frames(body).stream().filter(frame -> frame.data().startsWith("{\"token\"")).toList();
+    }
+
+    static String text(List<Frame> frames) {
+        StringBuilder text = new StringBuilder();
+        frames.stream().filter(frame -> frame.data().startsWith("{\"token\""))
+                .forEach(frame -> text.append(frame.data(), "{\"token\":\"".length(), frame.data().length() - 2));
+        return text.toString();
+    }
+}

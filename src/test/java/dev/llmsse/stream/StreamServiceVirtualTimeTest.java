@@ -1,0 +1,220 @@
+package dev.llmsse.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.provider.ChatProvider;
+import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.provider.ProviderException;
+import dev.llmsse.provider.ResolvedModel;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.codec.ServerSentEvent;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+import reactor.test.scheduler.VirtualTimeScheduler;
+
+/** The timers of the stream core (heartbeat, detach grace, timeouts, caps), on virtual time. */
+class StreamServiceVirtualTimeTest {
+
+    private static final ChatRequest REQUEST =
+            new ChatRequest("m", List.of(new ChatMessage("user", "hi")), null, null, null);
+
+    private VirtualTimeScheduler time;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicInteger subscriptions = new AtomicInteger();
+
+    @BeforeEach
+    void setUp() {
+        time = VirtualTimeScheduler.create();
+    }
+
+    @AfterEach
+    void tearDown() {
+        time.dispose();
+    }
+
+    @Test
+    void pingsStartBeforeTheFirstTokenAndStopAtTheEnd() {
+        StreamService service = service(settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 100));
+        Flux<ServerSentEvent<String>> frames = framesOf(service, tokensEvery(Duration.ofMillis(10_500), 1));
+
+        StepVerifier.withVirtualTime(() -> frames, () -> time, Long.MAX_VALUE)
+                .assertNext(retry -> assertThat(retry.retry()).isEqualTo(Duration.ofSeconds(3)))
+                .thenAwait(Duration.ofSeconds(10))
+                .expectNextCount(10)
+                .thenAwait(Duration.ofSeconds(1))
+                .assertNext(token -> assertThat(token.data()).isEqualTo("{\"token\":\"t0\"}"))
+                .assertNext(done -> assertThat(done.data()).startsWith("{\"done\":true"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aDetachedGenerationSurvivesItsGraceIfSomeoneReattaches() {
+        StreamService service = service(settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100));
+        String id = service.createSession(model(tokensEvery(Duration.ofSeconds(1), 100)), REQUEST);
+
+        Disposable first = frames(service.attachSession(id, null)).subscribe();
+        time.advanceTimeBy(Duration.ofSeconds(3));
+        first.dispose();
+        time.advanceTimeBy(Duration.ofSeconds(4));
+        assertThat(cancelled).as("within the grace").isFalse();
+
+        Disposable second = frames(service.attachSession(id, id + ".3")).subscribe();
+        time.advanceTimeBy(Duration.ofSeconds(10));
+        assertThat(cancelled).as("re-attached before the grace ended").isFalse();
+
+        second.dispose();
+        time.advanceTimeBy(Duration.ofMillis(4_999));
+        assertThat(cancelled).isFalse();
+        time.advanceTimeBy(Duration.ofMillis(1));
+        assertThat(cancelled).as("nobody re-attached within the grace").isTrue();
+        assertThat(lastFrame(service, id).data()).isEqualTo(
+                "{\"error\":{\"code\":\"cancelled\",\"message\":\"no client was attached any more\",\"retryable\":true}}");
+        assertThat(subscriptions).hasValue(1);
+    }
+
+    @Test
+    void aSilentUpstreamEndsWithAnIdleTimeoutError() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        Flux<String> data = dataOf(service, Flux.never());
+
+        StepVerifier.withVirtualTime(() -> data, () -> time, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(60))
+                .expectNext("{\"error\":{\"code\":\"idle_timeout\",\"message\":\"the provider went silent\",\"retryable\":true}}")
+                .verifyComplete();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void anUpstreamThatEndsWithoutFinishingIsATruncationNotADone() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+
+        StepVerifier.withVirtualTime(() -> dataOf(service, Flux.just(new StreamEvent.Token("a"))), () -> time, 100)
+                .expectNext("{\"token\":\"a\"}")
+                .assertNext(data -> assertThat(data).contains("\"code\":\"truncated\"", "\"retryable\":true"))
+                .verifyComplete();
+    }
+
+    @Test
+    void aProviderErrorAfterTokensBecomesATerminalErrorFrame() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        Flux<StreamEvent> failing = Flux.<StreamEvent>just(new StreamEvent.Token("a"))
+                .concatWith(Mono.error(new ProviderException("upstream_unavailable", "provider failed", true)));
+
+        StepVerifier.withVirtualTime(() -> dataOf(service, failing), () -> time, 100)
+                .expectNext("{\"token\":\"a\"}")
+                .expectNext("{\"error\":{\"code\":\"upstream_unavailable\",\"message\":\"provider failed\",\"retryable\":true}}")
+                .verifyComplete();
+    }
+
+    @Test
+    void theLogLengthCapEndsTheStreamAndCancelsTheUpstream() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 3));
+
+        StepVerifier.withVirtualTime(() -> dataOf(service, tokensEvery(Duration.ofSeconds(1), 100)), () -> time, 100)
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNext("{\"token\":\"t0\"}", "{\"token\":\"t1\"}")
+                .assertNext(data -> assertThat(data).contains("\"code\":\"too_long\""))
+                .verifyComplete();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void theDurationCapEndsTheStreamAndCancelsTheUpstream() {
+        GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
+                Duration.ofMinutes(10), Duration.ofMillis(30_500), Duration.ofSeconds(3), Duration.ofMinutes(5),
+                Duration.ofMinutes(5), 10, 1000);
+        StreamService service = service(settings);
+
+        StepVerifier.withVirtualTime(() -> dataOf(service, tokensEvery(Duration.ofSeconds(1), 100)), () -> time, 100)
+                .thenAwait(Duration.ofMillis(30_500))
+                .expectNextCount(30)
+                .assertNext(data -> assertThat(data).contains("\"code\":\"max_duration\""))
+                .verifyComplete();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void aSessionNobodyAttachesToExpiresAndFreesItsSlot() {
+        GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(1),
+                Duration.ofSeconds(30), 1, 1000);
+        StreamService service = service(settings);
+        ResolvedModel model = model(tokensEvery(Duration.ofSeconds(1), 1));
+        String id = service.createSession(model, REQUEST);
+
+        assertThatThrownBy(() -> service.createSession(model, REQUEST)).isInstanceOf(CapacityExceededException.class);
+        time.advanceTimeBy(Duration.ofSeconds(30));
+        assertThat(service.liveGenerations()).isZero();
+        assertThat(lastFrame(service, id).data()).contains("\"code\":\"expired\"");
+        service.createSession(model, REQUEST);
+        time.advanceTimeBy(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> service.attachSession(id, null)).isInstanceOf(SessionNotFoundException.class);
+        assertThat(subscriptions).hasValue(0);
+    }
+
+    private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
+        return new GatewayProperties.Stream(heartbeat, grace, Duration.ofSeconds(60), Duration.ofMinutes(10),
+                Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, maxEvents);
+    }
+
+    private StreamService service(GatewayProperties.Stream settings) {
+        return new StreamService(settings, time);
+    }
+
+    /** Tokens t0, t1, … one per {@code gap} on virtual time, then done; records subscription and cancel. */
+    private Flux<StreamEvent> tokensEvery(Duration gap, int count) {
+        return Flux.interval(gap, time).take(count)
+                .<StreamEvent>map(i -> new StreamEvent.Token("t" + i))
+                .concatWith(Mono.just(new StreamEvent.Done("stop", null)));
+    }
+
+    private ResolvedModel model(Flux<StreamEvent> upstream) {
+        ChatProvider provider = new ChatProvider() {
+            @Override
+            public String id() {
+                return "fake";
+            }
+
+            @Override
+            public Flux<StreamEvent> stream(ChatRequest request) {
+                return upstream.doOnSubscribe(s -> subscriptions.incrementAndGet())
+                        .doOnCancel(() -> cancelled.set(true));
+            }
+        };
+        return new ResolvedModel(provider, "m");
+    }
+
+    private Flux<ServerSentEvent<String>> framesOf(StreamService service, Flux<StreamEvent> upstream) {
+        return frames(service.streamPrompt(model(upstream), REQUEST, null));
+    }
+
+    /** The data of the logged frames only: no retry hint, no pings. */
+    private Flux<String> dataOf(StreamService service, Flux<StreamEvent> upstream) {
+        return framesOf(service, upstream).filter(frame -> frame.id() != null).map(ServerSentEvent::data);
+    }
+
+    private static Flux<ServerSentEvent<String>> frames(Attachment attachment) {
+        return ((Attachment.Frames) attachment).frames();
+    }
+
+    private ServerSentEvent<String> lastFrame(StreamService service, String id) {
+        return frames(service.attachSession(id, null)).filter(frame -> frame.id() != null)
+                .takeUntil(frame -> frame.data().contains("\"done\"") || frame.data().contains("\"error\""))
+                .blockLast(Duration.ofSeconds(1));
+    }
+
+}
