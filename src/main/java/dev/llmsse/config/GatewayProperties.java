@@ -20,6 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param stream       stream lifecycle settings
  * @param limits       input limits
  * @param providers    provider settings
+ * @param store        where sessions and event logs live: {@code memory} (one replica) or {@code redis}
+ * @param redis        settings of the Redis store
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -27,7 +29,32 @@ public record GatewayProperties(
         @DefaultValue("echo/echo") @NotBlank String defaultModel,
         @DefaultValue @Valid @NotNull Stream stream,
         @DefaultValue @Valid @NotNull Limits limits,
-        @DefaultValue @Valid @NotNull Providers providers) {
+        @DefaultValue @Valid @NotNull Providers providers,
+        @DefaultValue("memory") @NotNull Store store,
+        @DefaultValue @Valid @NotNull Redis redis) {
+
+    /** Where sessions and event logs live. */
+    public enum Store {
+        /** In this process: a single replica. */
+        MEMORY,
+        /** In Redis ({@code spring.data.redis.*}): replicas share sessions, resume and stop. */
+        REDIS
+    }
+
+    /**
+     * The Redis store.
+     *
+     * @param keyPrefix       prefix of every key and channel
+     * @param lease           ownership lease of a running generation; a dead owner is noticed within it
+     * @param pollInterval    how often a remote subscriber reads the log when no notification came
+     * @param maxStreamLength cap on a generation's Redis Stream (approximate trimming)
+     */
+    public record Redis(
+            @DefaultValue("llmsse") @NotBlank String keyPrefix,
+            @DefaultValue("3s") @NotNull Duration lease,
+            @DefaultValue("1s") @NotNull Duration pollInterval,
+            @DefaultValue("100000") @Min(1) int maxStreamLength) {
+    }
 
     /**
      * Stream lifecycle.

@@ -1,6 +1,7 @@
 package dev.llmsse.session;
 
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -10,11 +11,13 @@ import reactor.core.publisher.Sinks;
 public final class InMemoryEventLog implements EventLog {
 
     private final Sinks.Many<LoggedEvent> events = Sinks.many().replay().all();
+    private volatile Position position = new Position(0, false);
 
     @Override
     public void append(LoggedEvent event) {
         // Appends are serialized by the caller, so a failed emission can only mean "already terminated".
         events.tryEmitNext(event);
+        position = new Position(event.seq(), event.terminal());
         if (event.terminal()) {
             events.tryEmitComplete();
         }
@@ -24,5 +27,10 @@ public final class InMemoryEventLog implements EventLog {
     public Flux<LoggedEvent> follow(long afterSeq) {
         Flux<LoggedEvent> all = events.asFlux();
         return afterSeq <= 0 ? all : all.skipWhile(event -> event.seq() <= afterSeq);
+    }
+
+    @Override
+    public Mono<Position> position() {
+        return Mono.fromSupplier(() -> position);
     }
 }

@@ -3,10 +3,11 @@ package dev.llmsse.stream;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ResolvedModel;
+import java.util.function.Supplier;
+
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
+import dev.llmsse.session.SessionRecord;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -24,13 +25,12 @@ final class Generation {
 
     private enum State { CREATED, RUNNING, FINISHED }
 
-    private final String id;
-    private final ResolvedModel model;
-    private final ChatRequest request;
-    private final boolean oneStep;
-    private final EventLog log;
+    private final SessionRecord record;
+    private final EventLog local;
+    private final EventLog shared;
     private final Flux<StreamEvent> source;
     private final Settings settings;
+    private final Supplier<Mono<Long>> remoteSubscribers;
     private final Consumer<Generation> onFinish;
 
     private State state = State.CREATED;
@@ -39,6 +39,7 @@ final class Generation {
     private Disposable upstream;
     private Disposable detachTimer;
     private Disposable deadline;
+    private Disposable ownership;
 
     /**
      * @param detachGrace how long to wait for a re-attach once the last subscriber left
@@ -49,34 +50,34 @@ final class Generation {
     record Settings(Duration detachGrace, Duration maxDuration, int maxEvents, Scheduler timer) {
     }
 
-    Generation(String id, ResolvedModel model, ChatRequest request, boolean oneStep, EventLog log,
-            Flux<StreamEvent> source, Settings settings, Consumer<Generation> onFinish) {
-        this.id = id;
-        this.model = model;
-        this.request = request;
-        this.oneStep = oneStep;
-        this.log = log;
+    /**
+     * @param local             the log this replica's subscribers read
+     * @param shared            the log other replicas read; the same object as {@code local} for a store
+     *                          that is not shared
+     * @param remoteSubscribers counts subscribers on other replicas, which keep the generation attached
+     */
+    Generation(SessionRecord record, EventLog local, EventLog shared, Flux<StreamEvent> source, Settings settings,
+            Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish) {
+        this.record = record;
+        this.local = local;
+        this.shared = shared;
         this.source = source;
         this.settings = settings;
+        this.remoteSubscribers = remoteSubscribers;
         this.onFinish = onFinish;
     }
 
     String id() {
-        return id;
+        return record.id();
     }
 
-    ResolvedModel model() {
-        return model;
-    }
-
-    /** Whether a one-step {@code GET /api/llm} request for this prompt and model may resume this generation. */
-    boolean resumableBy(String qualifiedModel, String prompt) {
-        return oneStep && model.qualifiedName().equals(qualifiedModel) && request.lastUserText().equals(prompt);
+    SessionRecord record() {
+        return record;
     }
 
     /** The log after {@code afterSeq}, then live; subscribing attaches, and the first attach starts the upstream. */
     Flux<LoggedEvent> follow(long afterSeq) {
-        return log.follow(afterSeq)
+        return local.follow(afterSeq)
                 .doOnSubscribe(subscription -> attach())
                 .doFinally(signal -> detach());
     }
@@ -95,6 +96,15 @@ final class Generation {
         return state == State.FINISHED;
     }
 
+    /** Registers something to dispose when the generation ends, such as the renewal of its lease. */
+    synchronized void whenFinished(Disposable resource) {
+        if (state == State.FINISHED) {
+            resource.dispose();
+        } else {
+            ownership = resource;
+        }
+    }
+
     /** Stops at once, as {@code POST …/stop} asks; false if it had already ended. */
     synchronized boolean stop() {
         if (state == State.FINISHED) {
@@ -102,13 +112,6 @@ final class Generation {
         }
         cancelWith(new StreamEvent.Done("stopped", null));
         return true;
-    }
-
-    /** Ends a generation nobody ever attached to, so that its slot is freed. */
-    synchronized void expireIfNeverStarted() {
-        if (state == State.CREATED) {
-            append(new StreamEvent.Failed("expired", "nobody attached to the session in time", false));
-        }
     }
 
     private synchronized void attach() {
@@ -126,15 +129,25 @@ final class Generation {
         if (subscribers > 0 || state != State.RUNNING) {
             return;
         }
-        if (settings.detachGrace().isZero()) {
-            abandon();
-        } else {
-            detachTimer = Mono.delay(settings.detachGrace(), settings.timer()).subscribe(tick -> graceExpired());
+        startGrace();
+    }
+
+    /** The last subscriber on another replica left: start the grace if nobody is attached here either. */
+    synchronized void remoteSubscribersGone() {
+        if (subscribers == 0 && state == State.RUNNING && detachTimer == null) {
+            startGrace();
         }
     }
 
-    private synchronized void graceExpired() {
-        if (subscribers == 0 && state == State.RUNNING) {
+    private void startGrace() {
+        detachTimer = Mono.delay(settings.detachGrace(), settings.timer())
+                .then(Mono.defer(remoteSubscribers))
+                .subscribe(this::graceExpired);
+    }
+
+    private synchronized void graceExpired(long remote) {
+        detachTimer = null;
+        if (subscribers == 0 && remote == 0 && state == State.RUNNING) {
             abandon();
         }
     }
@@ -170,7 +183,10 @@ final class Generation {
         if (logged.terminal()) {
             state = State.FINISHED;
         }
-        log.append(logged);
+        local.append(logged);
+        if (shared != local) {
+            shared.append(logged);
+        }
         if (logged.terminal()) {
             finish();
         }
@@ -190,6 +206,9 @@ final class Generation {
         disposeDetachTimer();
         if (deadline != null) {
             deadline.dispose();
+        }
+        if (ownership != null) {
+            ownership.dispose();
         }
         onFinish.accept(this);
     }

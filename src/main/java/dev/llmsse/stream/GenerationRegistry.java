@@ -12,9 +12,9 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * The generations this process knows: live ones, and finished ones for {@code retention} so that late
- * reconnects can still replay or be told 204. Memory is bounded by the cap on live generations and by
- * the retention of finished ones.
+ * The generations this replica runs: live ones, and finished ones for {@code retention} so that late
+ * reconnects can still replay or be told 204 without asking the store. Memory is bounded by the cap on
+ * live generations and by the retention of finished ones.
  */
 final class GenerationRegistry {
 
@@ -25,33 +25,42 @@ final class GenerationRegistry {
     private final AtomicInteger live = new AtomicInteger();
     private final int maxLive;
     private final Duration retention;
-    private final Duration sessionTtl;
     private final Scheduler timer;
 
-    GenerationRegistry(int maxLive, Duration retention, Duration sessionTtl, Scheduler timer) {
+    GenerationRegistry(int maxLive, Duration retention, Scheduler timer) {
         this.maxLive = maxLive;
         this.retention = retention;
-        this.sessionTtl = sessionTtl;
         this.timer = timer;
     }
 
     /**
-     * Registers a new generation built by {@code factory} from a fresh id.
+     * Registers the generation {@code factory} builds for {@code id}, unless this replica already runs one.
      *
      * @throws CapacityExceededException when the cap on live generations is reached
      */
-    Generation create(Function<String, Generation> factory) {
+    Generation adopt(String id, Function<String, Generation> factory) {
+        Generation existing = generations.get(id);
+        if (existing != null) {
+            return existing;
+        }
         if (live.incrementAndGet() > maxLive) {
             live.decrementAndGet();
             throw new CapacityExceededException("the gateway is at its limit of live streams");
         }
-        Generation generation = factory.apply(newId());
-        generations.put(generation.id(), generation);
-        Mono.delay(sessionTtl, timer).subscribe(tick -> generation.expireIfNeverStarted());
-        return generation;
+        Generation[] created = new Generation[1];
+        Generation winner = generations.computeIfAbsent(id, key -> created[0] = factory.apply(key));
+        if (winner != created[0]) {
+            live.decrementAndGet();
+        }
+        return winner;
     }
 
-    /** The generation with this id, or null if unknown or expired. */
+    /** Whether a new generation would be refused now. */
+    boolean full() {
+        return live.get() >= maxLive;
+    }
+
+    /** The generation with this id run by this replica, or null. */
     Generation find(String id) {
         return id == null ? null : generations.get(id);
     }
@@ -68,7 +77,7 @@ final class GenerationRegistry {
     }
 
     /** 128 random bits, URL-safe: an unguessable capability as well as a key. */
-    private static String newId() {
+    static String newId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return ID_ENCODER.encodeToString(bytes);

@@ -1,99 +1,124 @@
 package dev.llmsse.stream;
 
-import java.time.Duration;
+import java.util.function.Function;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
+import dev.llmsse.session.EventLog;
 import dev.llmsse.session.InMemoryEventLog;
-import dev.llmsse.session.LoggedEvent;
+import dev.llmsse.session.ReplicaBus;
+import dev.llmsse.session.SessionRecord;
+import dev.llmsse.session.SessionStore;
 
-import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * The core of the gateway: starts generations, and gives each attached client the generation's log from
- * its position, merged with heartbeats, behind a {@code retry} hint.
+ * The core of the gateway: creates sessions, runs generations on the replica where the first client
+ * attaches, and gives each client the generation's log from its position, merged with heartbeats, behind
+ * a {@code retry} hint. A client on another replica reads the shared log ({@link RemoteFollower}).
  */
-@Service
 public class StreamService {
 
-    private static final ServerSentEvent<String> PING =
-            ServerSentEvent.<String>builder("keep-alive").event("ping").build();
+    private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
 
     private final GatewayProperties.Stream settings;
     private final Scheduler timer;
+    private final SessionStore store;
+    private final ReplicaBus bus;
+    private final Function<String, ResolvedModel> models;
+    private final Ownership ownership;
     private final GenerationRegistry registry;
     private final Generation.Settings generationSettings;
-    private final ServerSentEvent<String> retryHint;
+    private final FrameStreams frames;
+    private final RemoteFollower remote;
 
-    @Autowired
-    StreamService(GatewayProperties properties) {
-        this(properties.stream(), Schedulers.parallel());
-    }
-
-    StreamService(GatewayProperties.Stream settings, Scheduler timer) {
+    /**
+     * @param models resolves a stored {@code provider/model} to its adapter, for generations adopted
+     *               from the store
+     */
+    public StreamService(GatewayProperties.Stream settings, Scheduler timer, SessionStore store, ReplicaBus bus,
+            Function<String, ResolvedModel> models, Ownership ownership) {
         this.settings = settings;
         this.timer = timer;
-        this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(),
-                settings.sessionTtl(), timer);
+        this.store = store;
+        this.bus = bus;
+        this.models = models;
+        this.ownership = ownership;
+        this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer);
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
                 settings.maxEvents(), timer);
-        this.retryHint = ServerSentEvent.<String>builder().retry(settings.retry()).build();
+        this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), timer);
+        this.remote = new RemoteFollower(store, bus, ownership.lease(), timer);
+        bus.stopRequests().subscribe(this::stopLocally);
+        bus.remoteSubscribersGone().subscribe(id -> {
+            Generation generation = registry.find(id);
+            if (generation != null) {
+                generation.remoteSubscribersGone();
+            }
+        });
     }
 
-    /** Creates a session whose generation starts when the first client attaches; returns its id. */
-    public String createSession(ResolvedModel model, ChatRequest request) {
-        return register(model, request, false).id();
+    /** Saves a session whose generation starts when the first client attaches; emits its id. */
+    public Mono<String> createSession(ResolvedModel model, ChatRequest request) {
+        if (registry.full()) {
+            return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
+        }
+        SessionRecord record = new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, false);
+        return store.create(record, settings.sessionTtl()).thenReturn(record.id());
     }
 
     /**
      * Attaches a one-step {@code GET /api/llm} client: resumes the generation its {@code Last-Event-ID}
      * names if that generation answers the same prompt and model, and starts a fresh one otherwise.
      */
-    public Attachment streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId) {
-        EventId resumeFrom = EventId.parse(lastEventId);
-        Generation previous = resumeFrom == null ? null : registry.find(resumeFrom.generationId());
-        if (previous != null && previous.resumableBy(model.qualifiedName(), request.lastUserText())
-                && resumeFrom.seq() <= previous.lastSeq()) {
-            return attach(previous, resumeFrom.seq());
+    public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId) {
+        Mono<Attachment> fresh = Mono.fromSupplier(() -> startOneStep(model, request));
+        EventId from = EventId.parse(lastEventId);
+        if (from == null) {
+            return fresh;
         }
-        return attach(register(model, request, true), 0);
+        return resumeOneStep(from, model.qualifiedName(), request.lastUserText()).switchIfEmpty(fresh);
     }
 
     /**
      * Attaches to a session's generation, from the start or after {@code lastEventId}.
-     *
-     * @throws SessionNotFoundException    if there is no such session
-     * @throws InvalidLastEventIdException if {@code lastEventId} is not a position in this session
+     * Errors with {@link SessionNotFoundException} or {@link InvalidLastEventIdException}.
      */
-    public Attachment attachSession(String sessionId, String lastEventId) {
-        Generation generation = existing(sessionId);
-        if (lastEventId == null || lastEventId.isBlank()) {
-            return attach(generation, 0);
+    public Mono<Attachment> attachSession(String sessionId, String lastEventId) {
+        long afterSeq = afterSeqFor(sessionId, lastEventId);
+        Generation local = registry.find(sessionId);
+        if (local != null) {
+            return Mono.fromSupplier(() -> attachLocal(local, afterSeq, true));
         }
-        EventId resumeFrom = EventId.parse(lastEventId);
-        if (resumeFrom == null || !resumeFrom.generationId().equals(sessionId)
-                || resumeFrom.seq() > generation.lastSeq()) {
-            throw new InvalidLastEventIdException();
-        }
-        return attach(generation, resumeFrom.seq());
+        return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
+                .flatMap(won -> won
+                        ? Mono.fromSupplier(() -> attachLocal(adopt(record, models.apply(record.model())), afterSeq, true))
+                        : attachElsewhere(record, afterSeq)));
     }
 
     /**
-     * Stops a session's generation now; the upstream is cancelled and subscribers get the terminal frame.
-     *
-     * @throws SessionNotFoundException if there is no such session
+     * Stops a session's generation now, wherever it runs; subscribers get the terminal frame.
+     * Errors with {@link SessionNotFoundException}.
      */
-    public void stop(String sessionId) {
-        existing(sessionId).stop();
+    public Mono<Void> stop(String sessionId) {
+        if (stopLocally(sessionId)) {
+            return Mono.empty();
+        }
+        // Nobody here runs it: claim it (if nobody started it yet) and stop it here, or ask its owner.
+        return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
+                .flatMap(won -> {
+                    if (won) {
+                        adopt(record, models.apply(record.model())).stop();
+                        return Mono.empty();
+                    }
+                    return stopLocally(sessionId) ? Mono.empty() : bus.requestStop(sessionId);
+                }));
     }
 
     /** Runs a request to its end and returns the whole answer, for clients that do not stream. */
@@ -106,53 +131,110 @@ public class StreamService {
                         error -> new AnswerFailedException(UpstreamErrors.toFailed(error)));
     }
 
-    /** Generations currently live on this process. */
+    /** Generations currently live on this replica. */
     public int liveGenerations() {
         return registry.liveCount();
     }
 
-    private Generation register(ResolvedModel model, ChatRequest request, boolean oneStep) {
-        return registry.create(id -> new Generation(id, model, request, oneStep, new InMemoryEventLog(),
-                upstream(model, request), generationSettings, registry::finished));
+    private Attachment startOneStep(ResolvedModel model, ChatRequest request) {
+        SessionRecord record = new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, true);
+        Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+        // The id is new, so no other replica can claim it: register it off the path to the first token.
+        store.create(record, settings.sessionTtl())
+                .then(store.claim(record.id(), ownership.replica(), ownership.lease()))
+                .subscribe(claimed -> keepOwnership(generation),
+                        error -> LOG.warn("could not register generation in the store: {}", error.toString()));
+        return attachLocal(generation, 0, false);
     }
 
-    private Generation existing(String sessionId) {
-        Generation generation = registry.find(sessionId);
-        if (generation == null) {
-            throw new SessionNotFoundException();
+    private Mono<Attachment> resumeOneStep(EventId from, String model, String prompt) {
+        Generation local = registry.find(from.generationId());
+        if (local != null) {
+            return resumable(local.record(), model, prompt) && from.seq() <= local.lastSeq()
+                    ? Mono.fromSupplier(() -> attachLocal(local, from.seq(), false))
+                    : Mono.empty();
         }
+        return store.find(from.generationId())
+                .filter(record -> resumable(record, model, prompt))
+                .flatMap(record -> remote.attach(record, from.seq(), frames))
+                .onErrorResume(error -> Mono.empty());
+    }
+
+    private static boolean resumable(SessionRecord record, String model, String prompt) {
+        return record.oneStep() && record.model().equals(model) && record.request().lastUserText().equals(prompt);
+    }
+
+    private Mono<Attachment> attachElsewhere(SessionRecord record, long afterSeq) {
+        Generation local = registry.find(record.id());
+        if (local != null) {
+            // Lost the claim to a concurrent attach on this very replica.
+            return Mono.fromSupplier(() -> attachLocal(local, afterSeq, true));
+        }
+        return remote.attach(record, afterSeq, frames).switchIfEmpty(Mono.error(InvalidLastEventIdException::new));
+    }
+
+    private Attachment attachLocal(Generation generation, long afterSeq, boolean strict) {
+        if (generation.endedBy(afterSeq)) {
+            return new Attachment.Ended();
+        }
+        if (strict && afterSeq > generation.lastSeq()) {
+            throw new InvalidLastEventIdException();
+        }
+        return new Attachment.Frames(frames.of(generation.id(), generation.follow(afterSeq)));
+    }
+
+    private long afterSeqFor(String sessionId, String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        EventId from = EventId.parse(lastEventId);
+        if (from == null || !from.generationId().equals(sessionId)) {
+            throw new InvalidLastEventIdException();
+        }
+        return from.seq();
+    }
+
+    private Generation adopt(SessionRecord record, ResolvedModel model) {
+        Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+        keepOwnership(generation);
         return generation;
+    }
+
+    private Generation newGeneration(SessionRecord record, ResolvedModel model) {
+        EventLog shared = store.log(record.id());
+        // With a shared store, local subscribers read a local copy and never wait for the store.
+        EventLog local = store.shared() ? new InMemoryEventLog() : shared;
+        return new Generation(record, local, shared, upstream(model, record.request()), generationSettings,
+                () -> bus.remoteSubscribers(record.id()), this::finished);
+    }
+
+    private void keepOwnership(Generation generation) {
+        if (store.shared()) {
+            generation.whenFinished(ownership.keep(generation.id(), store));
+        }
+    }
+
+    private void finished(Generation generation) {
+        registry.finished(generation);
+        store.finished(generation.id(), settings.retention())
+                .subscribe(null, error -> LOG.warn("could not mark generation finished: {}", error.toString()));
+    }
+
+    private boolean stopLocally(String id) {
+        Generation generation = registry.find(id);
+        if (generation == null) {
+            return false;
+        }
+        generation.stop();
+        return true;
+    }
+
+    private Mono<SessionRecord> existing(String sessionId) {
+        return store.find(sessionId).switchIfEmpty(Mono.error(SessionNotFoundException::new));
     }
 
     private Flux<StreamEvent> upstream(ResolvedModel model, ChatRequest request) {
         // Defer so that nothing reaches the provider before the first subscriber attaches.
         return Flux.defer(() -> model.provider().stream(request)).timeout(settings.idleTimeout(), timer);
-    }
-
-    private Attachment attach(Generation generation, long afterSeq) {
-        if (generation.endedBy(afterSeq)) {
-            return new Attachment.Ended();
-        }
-        return new Attachment.Frames(Flux.concat(Mono.just(retryHint), withHeartbeat(generation, afterSeq)));
-    }
-
-    /** The log's frames merged with pings that start at once and stop when the log ends. */
-    private Flux<ServerSentEvent<String>> withHeartbeat(Generation generation, long afterSeq) {
-        Sinks.Empty<Void> logEnded = Sinks.empty();
-        Flux<ServerSentEvent<String>> events = generation.follow(afterSeq)
-                .map(event -> frame(generation.id(), event))
-                .doFinally(signal -> logEnded.tryEmitEmpty());
-        Duration interval = settings.heartbeat();
-        Flux<ServerSentEvent<String>> pings = Flux.interval(interval, interval, timer)
-                .onBackpressureDrop()
-                .map(tick -> PING)
-                .takeUntilOther(logEnded.asMono());
-        return Flux.merge(events, pings);
-    }
-
-    private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {
-        ServerSentEvent.Builder<String> frame = ServerSentEvent.builder(event.data())
-                .id(generationId + "." + event.seq());
-        return event.event() == null ? frame.build() : frame.event(event.event()).build();
     }
 }

@@ -3,6 +3,7 @@ package dev.llmsse.web;
 import java.time.Duration;
 
 import dev.llmsse.provider.UnknownModelException;
+import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.stream.AnswerFailedException;
 import dev.llmsse.stream.CapacityExceededException;
 import dev.llmsse.stream.InvalidLastEventIdException;
@@ -69,6 +70,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(response.getStatusCode())
                 .headers(response.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(Duration.ofSeconds(5).toSeconds()))
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(StoreUnavailableException.class)
+    ResponseEntity<ProblemDetail> storeUnavailable(StoreUnavailableException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                "the session store is unavailable; try again shortly");
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(response.getBody());
     }
 

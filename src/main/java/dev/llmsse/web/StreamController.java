@@ -53,32 +53,33 @@ class StreamController {
             return streams.answer(validated.model(), validated.request()).map(ResponseEntity::ok);
         }
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
-        return Mono.just(respond(streams.streamPrompt(validated.model(), validated.request(), lastEventId)));
+        return streams.streamPrompt(validated.model(), validated.request(), lastEventId)
+                .map(StreamController::respond);
     }
 
     /** Creates a generation from a JSON body; the first attach to its stream starts it. */
     @PostMapping(path = "/api/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<SessionCreated> createSession(@RequestBody SessionRequest body) {
+    Mono<ResponseEntity<SessionCreated>> createSession(@RequestBody SessionRequest body) {
         ChatRequests.Validated validated = requests.fromBody(body);
-        String id = streams.createSession(validated.model(), validated.request());
-        String streamUrl = "/api/sessions/" + id + "/stream";
-        return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
+        return streams.createSession(validated.model(), validated.request()).map(id -> {
+            String streamUrl = "/api/sessions/" + id + "/stream";
+            return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
+        });
     }
 
     /** Attaches to a session's generation; honours {@code Last-Event-ID}. */
     @GetMapping("/api/sessions/{id}/stream")
-    ResponseEntity<?> sessionStream(@PathVariable String id,
+    Mono<ResponseEntity<?>> sessionStream(@PathVariable String id,
             @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
             @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader) {
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
-        return respond(streams.attachSession(id, lastEventId));
+        return streams.attachSession(id, lastEventId).map(StreamController::respond);
     }
 
     /** Stops a session's generation now. */
     @PostMapping("/api/sessions/{id}/stop")
-    ResponseEntity<Void> stop(@PathVariable String id) {
-        streams.stop(id);
-        return ResponseEntity.noContent().build();
+    Mono<ResponseEntity<Void>> stop(@PathVariable String id) {
+        return streams.stop(id).then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
     }
 
     private static ResponseEntity<?> respond(Attachment attachment) {

@@ -14,6 +14,8 @@ import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
+import dev.llmsse.session.InMemorySessionStore;
+import dev.llmsse.session.LocalReplicaBus;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,15 +66,15 @@ class StreamServiceVirtualTimeTest {
     @Test
     void aDetachedGenerationSurvivesItsGraceIfSomeoneReattaches() {
         StreamService service = service(settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100));
-        String id = service.createSession(model(tokensEvery(Duration.ofSeconds(1), 100)), REQUEST);
+        String id = service.createSession(model(tokensEvery(Duration.ofSeconds(1), 100)), REQUEST).block();
 
-        Disposable first = frames(service.attachSession(id, null)).subscribe();
+        Disposable first = frames(service.attachSession(id, null).block()).subscribe();
         time.advanceTimeBy(Duration.ofSeconds(3));
         first.dispose();
         time.advanceTimeBy(Duration.ofSeconds(4));
         assertThat(cancelled).as("within the grace").isFalse();
 
-        Disposable second = frames(service.attachSession(id, id + ".3")).subscribe();
+        Disposable second = frames(service.attachSession(id, id + ".3").block()).subscribe();
         time.advanceTimeBy(Duration.ofSeconds(10));
         assertThat(cancelled).as("re-attached before the grace ended").isFalse();
 
@@ -148,22 +150,25 @@ class StreamServiceVirtualTimeTest {
     }
 
     @Test
-    void aSessionNobodyAttachesToExpiresAndFreesItsSlot() {
+    void aSessionNobodyAttachesToExpiresAndTheLiveCapRefusesNewOnes() {
         GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(1),
                 Duration.ofSeconds(30), 1, 1000);
         StreamService service = service(settings);
         ResolvedModel model = model(tokensEvery(Duration.ofSeconds(1), 1));
-        String id = service.createSession(model, REQUEST);
+        String neverAttached = service.createSession(model, REQUEST).block();
 
-        assertThatThrownBy(() -> service.createSession(model, REQUEST)).isInstanceOf(CapacityExceededException.class);
         time.advanceTimeBy(Duration.ofSeconds(30));
+        StepVerifier.create(service.attachSession(neverAttached, null)).verifyError(SessionNotFoundException.class);
+
+        frames(service.streamPrompt(model, REQUEST, null).block()).subscribe();
+        assertThat(service.liveGenerations()).isOne();
+        StepVerifier.create(service.createSession(model, REQUEST)).verifyError(CapacityExceededException.class);
+        assertThatThrownBy(() -> service.streamPrompt(model, REQUEST, null).block())
+                .isInstanceOf(CapacityExceededException.class);
+        time.advanceTimeBy(Duration.ofSeconds(2));
         assertThat(service.liveGenerations()).isZero();
-        assertThat(lastFrame(service, id).data()).contains("\"code\":\"expired\"");
-        service.createSession(model, REQUEST);
-        time.advanceTimeBy(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> service.attachSession(id, null)).isInstanceOf(SessionNotFoundException.class);
-        assertThat(subscriptions).hasValue(0);
+        assertThat(subscriptions).hasValue(1);
     }
 
     private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
@@ -172,7 +177,8 @@ class StreamServiceVirtualTimeTest {
     }
 
     private StreamService service(GatewayProperties.Stream settings) {
-        return new StreamService(settings, time);
+        return new StreamService(settings, time, new InMemorySessionStore(time), new LocalReplicaBus(),
+                name -> model, new Ownership("replica", Duration.ofSeconds(3), time));
     }
 
     /** Tokens t0, t1, … one per {@code gap} on virtual time, then done; records subscription and cancel. */
@@ -181,6 +187,9 @@ class StreamServiceVirtualTimeTest {
                 .<StreamEvent>map(i -> new StreamEvent.Token("t" + i))
                 .concatWith(Mono.just(new StreamEvent.Done("stop", null)));
     }
+
+    /** The model a session adopted from the store resolves to: the last one built by {@link #model}. */
+    private ResolvedModel model;
 
     private ResolvedModel model(Flux<StreamEvent> upstream) {
         ChatProvider provider = new ChatProvider() {
@@ -195,11 +204,12 @@ class StreamServiceVirtualTimeTest {
                         .doOnCancel(() -> cancelled.set(true));
             }
         };
-        return new ResolvedModel(provider, "m");
+        model = new ResolvedModel(provider, "m");
+        return model;
     }
 
     private Flux<ServerSentEvent<String>> framesOf(StreamService service, Flux<StreamEvent> upstream) {
-        return frames(service.streamPrompt(model(upstream), REQUEST, null));
+        return frames(service.streamPrompt(model(upstream), REQUEST, null).block());
     }
 
     /** The data of the logged frames only: no retry hint, no pings. */
@@ -212,7 +222,7 @@ class StreamServiceVirtualTimeTest {
     }
 
     private ServerSentEvent<String> lastFrame(StreamService service, String id) {
-        return frames(service.attachSession(id, null)).filter(frame -> frame.id() != null)
+        return frames(service.attachSession(id, null).block()).filter(frame -> frame.id() != null)
                 .takeUntil(frame -> frame.data().contains("\"done\"") || frame.data().contains("\"error\""))
                 .blockLast(Duration.ofSeconds(1));
     }

@@ -1,0 +1,103 @@
+package dev.llmsse.session;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Sessions and logs in this process, for a single replica ({@code gateway.store=memory}, the default).
+ * Entries are removed by timers: after the TTL for a session nobody started, after the retention for a
+ * finished one.
+ */
+public final class InMemorySessionStore implements SessionStore {
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    // Logs are kept apart from records so that an owner may start its log before the record is saved.
+    private final Map<String, InMemoryEventLog> logs = new ConcurrentHashMap<>();
+    private final Scheduler timer;
+
+    public InMemorySessionStore(Scheduler timer) {
+        this.timer = timer;
+    }
+
+    private static final class Entry {
+        final SessionRecord record;
+        volatile String owner;
+
+        Entry(SessionRecord record) {
+            this.record = record;
+        }
+    }
+
+    @Override
+    public boolean shared() {
+        return false;
+    }
+
+    @Override
+    public Mono<Void> create(SessionRecord record, Duration ttl) {
+        return Mono.fromRunnable(() -> {
+            Entry entry = new Entry(record);
+            entries.put(record.id(), entry);
+            Mono.delay(ttl, timer).subscribe(tick -> {
+                if (entry.owner == null && entries.remove(record.id(), entry)) {
+                    logs.remove(record.id());
+                }
+            });
+        });
+    }
+
+    @Override
+    public Mono<SessionRecord> find(String id) {
+        return Mono.fromSupplier(() -> entries.get(id)).map(entry -> entry.record);
+    }
+
+    @Override
+    public Mono<Boolean> claim(String id, String owner, Duration lease) {
+        return Mono.fromSupplier(() -> {
+            Entry entry = entries.get(id);
+            if (entry == null) {
+                return false;
+            }
+            synchronized (entry) {
+                if (entry.owner != null) {
+                    return false;
+                }
+                entry.owner = owner;
+                return true;
+            }
+        });
+    }
+
+    @Override
+    public Mono<Boolean> renew(String id, String owner, Duration lease) {
+        return Mono.fromSupplier(() -> {
+            Entry entry = entries.get(id);
+            return entry != null && owner.equals(entry.owner);
+        });
+    }
+
+    @Override
+    public Mono<Boolean> owned(String id) {
+        return Mono.fromSupplier(() -> {
+            Entry entry = entries.get(id);
+            return entry != null && entry.owner != null;
+        });
+    }
+
+    @Override
+    public EventLog log(String id) {
+        return logs.computeIfAbsent(id, key -> new InMemoryEventLog());
+    }
+
+    @Override
+    public Mono<Void> finished(String id, Duration retention) {
+        return Mono.fromRunnable(() -> Mono.delay(retention, timer).subscribe(tick -> {
+            entries.remove(id);
+            logs.remove(id);
+        }));
+    }
+}

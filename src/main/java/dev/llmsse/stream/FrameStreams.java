@@ -1,0 +1,50 @@
+package dev.llmsse.stream;
+
+import java.time.Duration;
+
+import dev.llmsse.session.LoggedEvent;
+
+import org.springframework.http.codec.ServerSentEvent;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/** Builds what one client receives: the {@code retry} hint, then its events merged with heartbeats. */
+final class FrameStreams {
+
+    private static final ServerSentEvent<String> PING =
+            ServerSentEvent.<String>builder("keep-alive").event("ping").build();
+
+    private final Duration heartbeat;
+    private final ServerSentEvent<String> retryHint;
+    private final Scheduler timer;
+
+    FrameStreams(Duration heartbeat, Duration retry, Scheduler timer) {
+        this.heartbeat = heartbeat;
+        this.retryHint = ServerSentEvent.<String>builder().retry(retry).build();
+        this.timer = timer;
+    }
+
+    /** The client's frames for {@code events} of generation {@code generationId}. */
+    Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
+        return Flux.concat(Mono.just(retryHint), withHeartbeat(events.map(event -> frame(generationId, event))));
+    }
+
+    /** The events merged with pings that start at once and stop when the events end. */
+    private Flux<ServerSentEvent<String>> withHeartbeat(Flux<ServerSentEvent<String>> events) {
+        Sinks.Empty<Void> ended = Sinks.empty();
+        Flux<ServerSentEvent<String>> pings = Flux.interval(heartbeat, heartbeat, timer)
+                .onBackpressureDrop()
+                .map(tick -> PING)
+                .takeUntilOther(ended.asMono());
+        return Flux.merge(events.doFinally(signal -> ended.tryEmitEmpty()), pings);
+    }
+
+    private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {
+        ServerSentEvent.Builder<String> frame = ServerSentEvent.builder(event.data())
+                .id(generationId + "." + event.seq());
+        return event.event() == null ? frame.build() : frame.event(event.event()).build();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.llmsse.stream;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.llmsse.session.EventLog;
+import dev.llmsse.session.LoggedEvent;
+import dev.llmsse.session.ReplicaBus;
+import dev.llmsse.session.SessionRecord;
+import dev.llmsse.session.SessionStore;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Serves a client attached to a generation that another replica runs: reads the shared log, counts
+ * itself with the owner, and ends with an {@code interrupted} error if the owner's lease runs out before
+ * the terminal event, so that nothing waits forever on a dead replica.
+ */
+final class RemoteFollower {
+
+    private static final StreamEvent.Failed INTERRUPTED =
+            new StreamEvent.Failed("interrupted", "the replica running this answer went away", true);
+
+    private final SessionStore store;
+    private final ReplicaBus bus;
+    private final Duration lease;
+    private final Scheduler timer;
+
+    RemoteFollower(SessionStore store, ReplicaBus bus, Duration lease, Scheduler timer) {
+        this.store = store;
+        this.bus = bus;
+        this.lease = lease;
+        this.timer = timer;
+    }
+
+    /** The attachment after {@code afterSeq}; empty when {@code afterSeq} is past the log's end. */
+    Mono<Attachment> attach(SessionRecord record, long afterSeq, FrameStreams frames) {
+        EventLog log = store.log(record.id());
+        return log.position().flatMap(position -> {
+            if (position.ended() && afterSeq >= position.lastSeq()) {
+                return Mono.just(new Attachment.Ended());
+            }
+            if (afterSeq > position.lastSeq()) {
+                return Mono.empty();
+            }
+            return Mono.just(new Attachment.Frames(frames.of(record.id(), follow(record.id(), log, afterSeq))));
+        });
+    }
+
+    private Flux<LoggedEvent> follow(String id, EventLog log, long afterSeq) {
+        AtomicLong lastSeq = new AtomicLong(afterSeq);
+        AtomicBoolean ended = new AtomicBoolean();
+        Flux<LoggedEvent> events = log.follow(afterSeq).doOnNext(event -> {
+            lastSeq.set(event.seq());
+            ended.set(event.terminal());
+        });
+        return events.takeUntilOther(ownerGone(id, log))
+                .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.just(interrupted(lastSeq.get()))))
+                // The store itself failed: what was delivered stays delivered, the stream still ends cleanly.
+                .onErrorResume(error -> Mono.just(interrupted(lastSeq.get())))
+                .doOnSubscribe(subscription -> bus.remoteSubscriberJoined(id).subscribe(null, error -> { }))
+                .doFinally(signal -> bus.remoteSubscriberLeft(id).subscribe(null, error -> { }));
+    }
+
+    /** Fires once nobody holds the lease while the log has not ended. */
+    private Mono<Boolean> ownerGone(String id, EventLog log) {
+        return Flux.interval(lease, lease, timer)
+                .onBackpressureDrop()
+                .concatMap(tick -> store.owned(id))
+                .filter(owned -> !owned)
+                .concatMap(notOwned -> log.position())
+                .filter(position -> !position.ended())
+                .next()
+                .map(position -> true);
+    }
+
+    private static LoggedEvent interrupted(long lastSeq) {
+        return FrameEncoder.encode(lastSeq + 1, INTERRUPTED);
+    }
+}
