@@ -1,0 +1,93 @@
+package dev.llmsse.session.redis;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.llmsse.session.EventLog;
+import dev.llmsse.session.SessionRecord;
+import dev.llmsse.session.SessionStore;
+import dev.llmsse.session.StoreUnavailableException;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Sessions, ownership and logs in Redis, shared by every replica ({@code gateway.store=redis}). */
+public final class RedisSessionStore implements SessionStore {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ReactiveStringRedisTemplate redis;
+    private final ReactiveRedisMessageListenerContainer notifications;
+    private final RedisKeys keys;
+    private final RedisStoreSettings settings;
+    private final Scheduler timer;
+
+    RedisSessionStore(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+            RedisKeys keys, RedisStoreSettings settings, Scheduler timer) {
+        this.redis = redis;
+        this.notifications = notifications;
+        this.keys = keys;
+        this.settings = settings;
+        this.timer = timer;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public Mono<Void> create(SessionRecord record, Duration ttl) {
+        return redis.opsForValue().set(keys.session(record.id()), JSON.writeValueAsString(record), ttl)
+                .then()
+                .onErrorMap(RedisSessionStore::unavailable);
+    }
+
+    @Override
+    public Mono<SessionRecord> find(String id) {
+        return redis.opsForValue().get(keys.session(id))
+                .map(json -> JSON.readValue(json, SessionRecord.class))
+                .onErrorMap(RedisSessionStore::unavailable);
+    }
+
+    @Override
+    public Mono<Boolean> claim(String id, String owner, Duration lease) {
+        List<String> args = List.of(owner, Long.toString(lease.toMillis()), Long.toString(settings.runningTtl().toMillis()));
+        return redis.execute(RedisScripts.CLAIM, List.of(keys.claimed(id), keys.lease(id), keys.session(id)), args)
+                .next()
+                .map(claimed -> claimed == 1L)
+                .onErrorMap(RedisSessionStore::unavailable);
+    }
+
+    @Override
+    public Mono<Boolean> renew(String id, String owner, Duration lease) {
+        return redis.execute(RedisScripts.RENEW, List.of(keys.claimed(id), keys.lease(id)),
+                        List.of(owner, Long.toString(lease.toMillis())))
+                .next()
+                .map(renewed -> renewed == 1L);
+    }
+
+    @Override
+    public Mono<Boolean> owned(String id) {
+        return redis.hasKey(keys.lease(id));
+    }
+
+    @Override
+    public EventLog log(String id) {
+        return new RedisEventLog(id, keys, redis, notifications, settings, timer);
+    }
+
+    @Override
+    public Mono<Void> finished(String id, Duration retention) {
+        return Mono.when(redis.expire(keys.session(id), retention), redis.expire(keys.claimed(id), retention));
+    }
+
+    private static Throwable unavailable(Throwable error) {
+        return error instanceof StoreUnavailableException ? error
+                : new StoreUnavailableException("Redis is unavailable", error);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.llmsse.session.redis;
+
+import java.time.Duration;
+
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.session.ReplicaBus;
+import dev.llmsse.session.SessionStore;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+
+import reactor.core.scheduler.Schedulers;
+
+/** The Redis store, selected by {@code gateway.store=redis}; the connection comes from {@code spring.data.redis.*}. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "gateway.store", havingValue = "redis")
+class RedisStoreConfiguration {
+
+    /**
+     * Fail commands at once while disconnected instead of queueing them without bound: a gateway that
+     * lost Redis must answer 503 for new sessions, not pile up memory.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)));
+    }
+
+    @Bean(destroyMethod = "destroy")
+    ReactiveRedisMessageListenerContainer redisNotifications(ReactiveRedisConnectionFactory connections) {
+        return new ReactiveRedisMessageListenerContainer(connections);
+    }
+
+    @Bean
+    RedisKeys redisKeys(GatewayProperties properties) {
+        return new RedisKeys(properties.redis().keyPrefix());
+    }
+
+    @Bean
+    RedisStoreSettings redisStoreSettings(GatewayProperties properties) {
+        GatewayProperties.Stream stream = properties.stream();
+        return new RedisStoreSettings(properties.redis().lease(), properties.redis().pollInterval(),
+                properties.redis().maxStreamLength(), stream.retention(),
+                stream.maxDuration().plus(stream.sessionTtl()).plus(stream.retention()));
+    }
+
+    @Bean
+    SessionStore redisSessionStore(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+            RedisKeys keys, RedisStoreSettings settings) {
+        return new RedisSessionStore(redis, notifications, keys, settings, Schedulers.parallel());
+    }
+
+    @Bean
+    ReplicaBus redisReplicaBus(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+            RedisKeys keys, RedisStoreSettings settings) {
+        return new RedisReplicaBus(redis, notifications, keys, settings.runningTtl());
+    }
+
+    @Bean
+    RedisStoreHealthIndicator redisStore(ReactiveStringRedisTemplate redis) {
+        return new RedisStoreHealthIndicator(redis);
+    }
+}
