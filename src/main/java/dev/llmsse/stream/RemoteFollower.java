@@ -24,6 +24,8 @@ final class RemoteFollower {
     private static final StreamEvent.Failed INTERRUPTED =
             new StreamEvent.Failed("interrupted", "the replica running this answer went away", true);
 
+    private static final Duration MIRROR_LAG = Duration.ofSeconds(2);
+
     private final SessionStore store;
     private final ReplicaBus bus;
     private final Duration lease;
@@ -39,7 +41,7 @@ final class RemoteFollower {
     /** The attachment after {@code afterSeq}; empty when {@code afterSeq} is past the log's end. */
     Mono<Attachment> attach(SessionRecord record, long afterSeq, FrameStreams frames) {
         EventLog log = store.log(record.id());
-        return log.position().flatMap(position -> {
+        return caughtUp(log, afterSeq).flatMap(position -> {
             if (position.ended() && afterSeq >= position.lastSeq()) {
                 return Mono.just(new Attachment.Ended());
             }
@@ -48,6 +50,20 @@ final class RemoteFollower {
             }
             return Mono.just(new Attachment.Frames(frames.of(record.id(), follow(record.id(), log, afterSeq))));
         });
+    }
+
+    /**
+     * The log's position once it has reached {@code afterSeq}: the owner mirrors to the store in the
+     * background, so a client that saw an event on the owner may reconnect here a moment before the event
+     * is in the store. Waits for that at most {@link #MIRROR_LAG}, then answers what the log holds.
+     */
+    private Mono<EventLog.Position> caughtUp(EventLog log, long afterSeq) {
+        Duration step = Duration.ofMillis(25);
+        return log.position()
+                .filter(position -> position.ended() || position.lastSeq() >= afterSeq)
+                .repeatWhenEmpty(attempts -> attempts.take(MIRROR_LAG.dividedBy(step)).concatMap(
+                        attempt -> Mono.delay(step, timer)))
+                .switchIfEmpty(log.position());
     }
 
     private Flux<LoggedEvent> follow(String id, EventLog log, long afterSeq) {

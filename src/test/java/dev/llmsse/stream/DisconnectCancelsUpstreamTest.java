@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 
 import dev.llmsse.support.ProbeProvider;
 import dev.llmsse.support.RawSseConnection;
+import dev.llmsse.support.SseFrames;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +81,7 @@ class DisconnectCancelsUpstreamTest {
         RawSseConnection connection = RawSseConnection.get(port, "/api/llm?prompt=hi&model=" + phase.model)
                 .readHeaders(Duration.ofSeconds(5));
         Predicate<String> reached = body -> body.startsWith("retry:")
-                && StreamLifecycleTest.tokens(body).size() >= phase.tokensBeforeLeaving;
+                && SseFrames.tokens(body).size() >= phase.tokensBeforeLeaving;
         connection.readUntil(reached);
         await().atMost(5, TimeUnit.SECONDS).until(() -> !probe.calls().isEmpty());
         assertThat(probe.lastCall().cancelled()).as("still running before the client leaves").isFalse();

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.llmsse.support.ProbeProvider;
 import dev.llmsse.support.RawSseConnection;
+import dev.llmsse.support.SseFrames;
+import dev.llmsse.support.SseFrames.Frame;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +95,7 @@ class StreamLifecycleTest {
         String path = "/api/llm?prompt=hi&model=probe/0-20-40";
         List<Frame> first;
         try (RawSseConnection connection = RawSseConnection.get(port, path).readHeaders(Duration.ofSeconds(5))) {
-            first = tokens(connection.readUntil(body -> tokens(body).size() >= 10));
+            first = SseFrames.tokens(connection.readUntil(body -> SseFrames.tokens(body).size() >= 10));
         }
         String lastId = first.get(first.size() - 1).id();
 
@@ -101,7 +103,7 @@ class StreamLifecycleTest {
         try (RawSseConnection connection = RawSseConnection.get(port, path, "Last-Event-ID: " + lastId)
                 .readHeaders(Duration.ofSeconds(5))) {
             assertThat(connection.status()).isEqualTo(200);
-            rest = frames(connection.readToEnd());
+            rest = SseFrames.parse(connection.readToEnd()).stream().filter(frame -> frame.id() != null).toList();
         }
 
         List<Frame> all = new ArrayList<>(first);
@@ -109,7 +111,7 @@ class StreamLifecycleTest {
         assertThat(all.stream().map(Frame::seq).toList())
                 .as("sequence numbers across both connections: contiguous, nothing twice")
                 .isEqualTo(java.util.stream.LongStream.rangeClosed(1, all.size()).boxed().toList());
-        assertThat(text(all)).isEqualTo(ProbeProvider.expectedText(40));
+        assertThat(SseFrames.text(all)).isEqualTo(ProbeProvider.expectedText(40));
         assertThat(all.get(all.size() - 1).data()).startsWith("{\"done\":true,\"finishReason\":\"stop\"");
         assertThat(probe.calls()).as("one upstream request for both connections").hasSize(1);
 
@@ -154,46 +156,5 @@ class StreamLifecycleTest {
         assertThat(seenByOne.get(seenByOne.size() - 1).data()).isEqualTo("{\"done\":true,\"finishReason\":\"stopped\"}");
         assertThat(probe.calls()).hasSize(1);
         assertThat(probe.lastCall().cancelled()).isTrue();
-    }
-
-    record Frame(String id, String event, String data) {
-        long seq() {
-            return Long.parseLong(id.substring(id.indexOf('.') + 1));
-        }
-    }
-
-    /** Splits our own canonical output ({@code field:value} lines, blank line between frames). */
-    static List<Frame> frames(String body) {
-        List<Frame> frames = new ArrayList<>();
-        String[] blocks = body.split("\n\n", -1);
-        for (int i = 0; i < blocks.length - 1; i++) {
-            String id = null;
-            String event = null;
-            String data = null;
-            for (String line : blocks[i].split("\n")) {
-                if (line.startsWith("id:")) {
-                    id = line.substring(3);
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6);
-                } else if (line.startsWith("data:")) {
-                    data = line.substring(5);
-                }
-            }
-            if (id != null) {
-                frames.add(new Frame(id, event, data));
-            }
-        }
-        return frames;
-    }
-
-    static List<Frame> tokens(String body) {
-        return frames(body).stream().filter(frame -> frame.data().startsWith("{\"token\"")).toList();
-    }
-
-    static String text(List<Frame> frames) {
-        StringBuilder text = new StringBuilder();
-        frames.stream().filter(frame -> frame.data().startsWith("{\"token\""))
-                .forEach(frame -> text.append(frame.data(), "{\"token\":\"".length(), frame.data().length() - 2));
-        return text.toString();
     }
 }

@@ -1,0 +1,50 @@
+package dev.llmsse.support;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.llmsse.GatewayApplication;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** A gateway replica started in this JVM on a random port, with a probe provider, for multi-replica tests. */
+public final class Replica implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private Replica(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    /** Starts a replica with the Redis store under {@code keyPrefix} and the given extra properties. */
+    public static Replica start(String keyPrefix, String... properties) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "gateway.store=redis",
+                "gateway.redis.key-prefix=" + keyPrefix, "spring.main.banner-mode=off"));
+        all.addAll(List.of(properties));
+        // Command-line arguments: they outrank application.yaml, unlike the builder's default properties.
+        return new Replica(new SpringApplicationBuilder(GatewayApplication.class, ProbeProvider.Config.class)
+                .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public ProbeProvider probe() {
+        return context.getBean(ProbeProvider.class);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
