@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -54,7 +55,7 @@ class ChatPageBrowserTest {
     ProbeProvider probe;
 
     @Autowired
-    AttachRecorder attaches;
+    RequestRecorder requests;
 
     private ChromeDriver driver;
     private ChatPage page;
@@ -68,8 +69,8 @@ class ChatPageBrowserTest {
         }
 
         @Bean
-        AttachRecorder attachRecorder() {
-            return new AttachRecorder();
+        RequestRecorder requestRecorder() {
+            return new RequestRecorder();
         }
     }
 
@@ -139,7 +140,7 @@ class ChatPageBrowserTest {
                 + "so that the page has to resume from the last event it saw without losing or repeating "
                 + "a single word of what the model already said";
         String expected = "You said: " + prompt;
-        attaches.clear();
+        requests.clear();
 
         page.send(prompt);
         page.waitUpTo(ANSWER_TIMEOUT).until(d -> page.answerText().length() >= "You said: a long answer".length());
@@ -150,7 +151,7 @@ class ChatPageBrowserTest {
         String duringDrop;
         try {
             offline(cdp, true);
-            assertThat(attaches.dropOpenStreams()).isPositive();
+            assertThat(requests.dropOpenStreams()).isPositive();
             page.awaitState("reconnecting", Duration.ofSeconds(10));
             assertThat(page.answerStatusLine()).containsIgnoringCase("reconnecting");
             duringDrop = page.answerText();
@@ -161,7 +162,7 @@ class ChatPageBrowserTest {
         page.awaitState("done", ANSWER_TIMEOUT);
         assertThat(duringDrop.length()).isLessThan(expected.length());
         assertThat(page.answerText()).isEqualTo(expected);
-        assertThat(attaches.resumedFrom()).as("the page re-attached after an event id instead of starting over")
+        assertThat(requests.resumes()).as("the page re-attached after an event id instead of starting over")
                 .isNotEmpty();
     }
 
@@ -177,6 +178,49 @@ class ChatPageBrowserTest {
         assertThat(page.script("return [...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"))
                 .asList().containsExactly("#prompt", "https://example.com/docs");
         assertThat(page.script("return typeof window.__xss")).isEqualTo("undefined");
+    }
+
+    @Test
+    void retryAfterAFailedAnswerStreamsItAgainInTheSameTurn() {
+        String prompt = "please " + ProbeProvider.FAIL_ONCE + " and then answer";
+        int requestsBefore = probe.requests.size();
+        page.chooseModel(ProbeProvider.MODEL);
+
+        page.send(prompt);
+        page.awaitState("error", ANSWER_TIMEOUT);
+        assertThat(page.answerStatusLine()).contains("The provider closed the stream.").contains("Retry");
+        driver.findElement(By.cssSelector(".turn-assistant .retry")).click();
+
+        page.awaitState("done", ANSWER_TIMEOUT);
+        assertThat(page.answerText()).isEqualTo("You said: " + prompt);
+        assertThat(page.answerStatusLine()).isEmpty();
+        assertThat(page.script("return document.querySelectorAll('.turn-assistant').length")).isEqualTo(1L);
+        assertThat(probe.requests).hasSize(requestsBefore + 2);
+    }
+
+    @Test
+    void apiKeyIsKeptInTheTabAndSentOnlyAsABearerHeaderOnPosts() {
+        String key = "sk-test-4f9c2a";
+        requests.clear();
+        try {
+            driver.findElement(By.cssSelector("#key-panel summary")).click();
+            driver.findElement(By.id("api-key")).sendKeys(key, Keys.ENTER);
+            assertThat(driver.findElement(By.id("key-summary")).getText()).isEqualTo("set");
+            assertThat(page.script("return sessionStorage.getItem('llm-sse-gateway.api-key')")).isEqualTo(key);
+            assertThat(driver.findElement(By.id("api-key")).getAttribute("value")).isEmpty();
+
+            page.send("is my key safe");
+            page.awaitState("done", ANSWER_TIMEOUT);
+        } finally {
+            page.script("sessionStorage.clear()");
+        }
+        List<RequestRecorder.Seen> seen = requests.seen();
+        assertThat(seen).filteredOn(request -> request.path().equals("/api/sessions"))
+                .singleElement().extracting(RequestRecorder.Seen::authorization).isEqualTo("Bearer " + key);
+        assertThat(seen).filteredOn(RequestRecorder.Seen::isStream).isNotEmpty().allSatisfy(request -> {
+            assertThat(request.authorization()).isNull();
+            assertThat(String.valueOf(request.query())).doesNotContain(key);
+        });
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.llmsse.page;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -10,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.provider.ProviderException;
 import dev.llmsse.stream.StreamEvent;
 
 import reactor.core.publisher.Flux;
@@ -26,7 +29,11 @@ final class ProbeProvider implements ChatProvider {
     private static final Pattern TOKEN = Pattern.compile("\\S+|\\s+");
     private static final Duration TOKEN_DELAY = Duration.ofMillis(120);
 
+    /** A prompt containing this fails after a few tokens the first time it is asked, like a cut upstream. */
+    static final String FAIL_ONCE = "fail once";
+
     final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
+    private final Set<String> failedAlready = ConcurrentHashMap.newKeySet();
     final AtomicInteger cancellations = new AtomicInteger();
 
     @Override
@@ -49,6 +56,11 @@ final class ProbeProvider implements ChatProvider {
         Flux<StreamEvent> text = Flux.interval(TOKEN_DELAY).take(tokens.size())
                 .map(i -> new StreamEvent.Token(tokens.get(i.intValue())));
         StreamEvent done = new StreamEvent.Done("stop", new StreamEvent.Usage(7L, (long) tokens.size(), null));
+        String prompt = request.lastUserText();
+        if (prompt.contains(FAIL_ONCE) && failedAlready.add(prompt)) {
+            return Flux.concat(tool, text.take(3), Flux.error(
+                    new ProviderException("upstream_reset", "The provider closed the stream.", true)));
+        }
         return Flux.concat(tool, text, Flux.just(done)).doOnCancel(cancellations::incrementAndGet);
     }
 
