@@ -244,12 +244,7 @@ class ChatPageBrowserTest {
         assertThat(probe.requests.get(requestsBefore).model()).isEqualTo("slow");
         assertThat(page.activeElementId()).as("focus goes back to the message box").isEqualTo("prompt");
 
-        Results results = new AxeBuilder().analyze(driver);
-        List<String> serious = results.getViolations().stream()
-                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
-                .map(ChatPageBrowserTest::describe)
-                .toList();
-        assertThat(serious).isEmpty();
+        assertNoSeriousAccessibilityViolations();
     }
 
     @Test
@@ -275,6 +270,7 @@ class ChatPageBrowserTest {
                     Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
             driver.manage().window().setSize(new Dimension(390, 844));
             screenshot("chat-phone-dark.png");
+            assertNoSeriousAccessibilityViolations(); // dark colours and the narrow layout too
         } finally {
             cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             driver.manage().window().setSize(desktop);
@@ -286,6 +282,15 @@ class ChatPageBrowserTest {
         Files.createDirectories(file.getParent());
         Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
         return file;
+    }
+
+    private void assertNoSeriousAccessibilityViolations() {
+        Results results = new AxeBuilder().analyze(driver);
+        List<String> serious = results.getViolations().stream()
+                .filter(rule -> "serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact()))
+                .map(ChatPageBrowserTest::describe)
+                .toList();
+        assertThat(serious).isEmpty();
     }
 
     private void tabTo(String id) {
