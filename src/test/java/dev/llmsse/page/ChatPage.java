@@ -27,8 +27,11 @@ final class ChatPage {
     /** Opens {@code /} and waits until the model picker is filled from {@code /api/models}. */
     ChatPage open(String baseUrl) {
         driver.get(baseUrl + "/");
-        waitUpTo(Duration.ofSeconds(10)).until(d -> new Select(modelPicker()).getOptions().stream()
-                .anyMatch(option -> ProbeProvider.MODEL.equals(option.getAttribute("value"))));
+        // Asked in one script: the page may rebuild the options while we look, and a Java reference to an
+        // option element would then go stale.
+        waitUpTo(Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(script(
+                "return [...document.querySelectorAll('#model option')].some(o => o.value === arguments[0]);",
+                ProbeProvider.MODEL)));
         return this;
     }
 
@@ -83,8 +86,8 @@ final class ChatPage {
         return (String) script("return document.activeElement ? document.activeElement.id : null;");
     }
 
-    Object script(String source) {
-        return ((JavascriptExecutor) driver).executeScript(source);
+    Object script(String source, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(source, arguments);
     }
 
     void awaitState(String state, Duration timeout) {

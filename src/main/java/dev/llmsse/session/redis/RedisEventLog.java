@@ -15,8 +15,6 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,14 +35,14 @@ final class RedisEventLog implements EventLog {
     private final String id;
     private final RedisKeys keys;
     private final ReactiveStringRedisTemplate redis;
-    private final ReactiveRedisMessageListenerContainer notifications;
+    private final RedisChannels notifications;
     private final RedisStoreSettings settings;
     private final Scheduler timer;
     private final Sinks.Many<LoggedEvent> pending = Sinks.many().unicast().onBackpressureBuffer();
     private final AtomicBoolean writing = new AtomicBoolean();
 
     RedisEventLog(String id, RedisKeys keys, ReactiveStringRedisTemplate redis,
-            ReactiveRedisMessageListenerContainer notifications, RedisStoreSettings settings, Scheduler timer) {
+            RedisChannels notifications, RedisStoreSettings settings, Scheduler timer) {
         this.id = id;
         this.keys = keys;
         this.redis = redis;
@@ -84,7 +82,8 @@ final class RedisEventLog implements EventLog {
         return Flux.defer(() -> {
             AtomicLong cursor = new AtomicLong(afterSeq);
             Flux<Object> wakeups = Flux.<Object>merge(
-                            notifications.receive(ChannelTopic.of(keys.appended(id))),
+                            notifications.receive(keys.appended(id))
+                                    .onErrorResume(error -> Flux.never()),
                             Flux.interval(Duration.ZERO, settings.pollInterval(), timer))
                     .onBackpressureLatest();
             return wakeups.concatMap(wakeup -> readAfter(cursor.get()), 1)

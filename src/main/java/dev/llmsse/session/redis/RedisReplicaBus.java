@@ -8,8 +8,6 @@ import dev.llmsse.session.ReplicaBus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -31,7 +29,7 @@ final class RedisReplicaBus implements ReplicaBus {
     private final Flux<String> stops;
     private final Flux<String> gone;
 
-    RedisReplicaBus(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer container,
+    RedisReplicaBus(ReactiveStringRedisTemplate redis, RedisChannels container,
             RedisKeys keys, Duration counterTtl) {
         this.redis = redis;
         this.keys = keys;
@@ -41,9 +39,8 @@ final class RedisReplicaBus implements ReplicaBus {
     }
 
     /** A channel's messages, resubscribed with backoff when the connection to Redis is lost. */
-    private static Flux<String> channel(ReactiveRedisMessageListenerContainer container, String name) {
-        return Flux.defer(() -> container.receive(ChannelTopic.of(name)))
-                .map(message -> message.getMessage())
+    private static Flux<String> channel(RedisChannels container, String name) {
+        return container.receive(name)
                 .doOnError(error -> LOG.warn("lost Redis channel {}: {}", name, error.toString()))
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(5)))
                 .share();

@@ -9,7 +9,6 @@ import dev.llmsse.session.SessionStore;
 import dev.llmsse.session.StoreUnavailableException;
 
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -21,12 +20,12 @@ public final class RedisSessionStore implements SessionStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ReactiveStringRedisTemplate redis;
-    private final ReactiveRedisMessageListenerContainer notifications;
+    private final RedisChannels notifications;
     private final RedisKeys keys;
     private final RedisStoreSettings settings;
     private final Scheduler timer;
 
-    RedisSessionStore(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+    RedisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings, Scheduler timer) {
         this.redis = redis;
         this.notifications = notifications;

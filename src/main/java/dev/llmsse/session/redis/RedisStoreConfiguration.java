@@ -15,7 +15,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import reactor.core.scheduler.Schedulers;
 
@@ -34,9 +33,9 @@ class RedisStoreConfiguration {
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)));
     }
 
-    @Bean(destroyMethod = "destroy")
-    ReactiveRedisMessageListenerContainer redisNotifications(ReactiveRedisConnectionFactory connections) {
-        return new ReactiveRedisMessageListenerContainer(connections);
+    @Bean(destroyMethod = "close")
+    RedisChannels redisNotifications(ReactiveRedisConnectionFactory connections) {
+        return new RedisChannels(connections);
     }
 
     @Bean
@@ -53,13 +52,13 @@ class RedisStoreConfiguration {
     }
 
     @Bean
-    SessionStore redisSessionStore(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+    SessionStore redisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings) {
         return new RedisSessionStore(redis, notifications, keys, settings, Schedulers.parallel());
     }
 
     @Bean
-    ReplicaBus redisReplicaBus(ReactiveStringRedisTemplate redis, ReactiveRedisMessageListenerContainer notifications,
+    ReplicaBus redisReplicaBus(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings) {
         return new RedisReplicaBus(redis, notifications, keys, settings.runningTtl());
     }

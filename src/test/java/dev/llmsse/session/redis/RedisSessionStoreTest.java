@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 import reactor.core.scheduler.Schedulers;
 
@@ -26,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
 class RedisSessionStoreTest extends SessionStoreContract {
 
     private static LettuceConnectionFactory connections;
-    private static ReactiveRedisMessageListenerContainer container;
+    private static RedisChannels container;
     private static RedisSessionStore store;
 
     @BeforeAll
@@ -35,7 +34,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
         connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration(RealRedis.HOST, RealRedis.PORT));
         connections.afterPropertiesSet();
         connections.start();
-        container = new ReactiveRedisMessageListenerContainer(connections);
+        container = new RedisChannels(connections);
         // A prefix per run keeps runs apart on a shared server.
         RedisKeys keys = new RedisKeys("llmsse-test-" + UUID.randomUUID());
         RedisStoreSettings settings = new RedisStoreSettings(Duration.ofSeconds(3), Duration.ofMillis(200), 1000,
@@ -47,7 +46,7 @@ class RedisSessionStoreTest extends SessionStoreContract {
     @AfterAll
     static void disconnect() {
         if (container != null) {
-            container.destroy();
+            container.close();
         }
         if (connections != null) {
             connections.destroy();
