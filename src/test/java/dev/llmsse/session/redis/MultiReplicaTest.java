@@ -136,7 +136,16 @@ class MultiReplicaTest {
                 .isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
     }
 
+    /** Something with a base URL to create sessions on. */
+    interface Target {
+        String url();
+    }
+
     static String createSession(Replica replica, String model) {
+        return createSession((Target) replica::url, model);
+    }
+
+    static String createSession(Target replica, String model) {
         Map<?, ?> created = WebClient.create(replica.url()).post().uri("/api/sessions")
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("prompt", "hi", "model", model))
