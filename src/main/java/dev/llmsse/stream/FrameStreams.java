@@ -16,6 +16,8 @@ final class FrameStreams {
 
     private static final ServerSentEvent<String> PING =
             ServerSentEvent.<String>builder("keep-alive").event("ping").build();
+    // Stands for a ping inside the merged stream of log events; never logged, compared by identity.
+    private static final LoggedEvent HEARTBEAT = new LoggedEvent(0, "ping", "keep-alive", false);
 
     private final Duration heartbeat;
     private final ServerSentEvent<String> retryHint;
@@ -29,17 +31,21 @@ final class FrameStreams {
 
     /** The client's frames for {@code events} of generation {@code generationId}. */
     Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
-        return Flux.concat(Mono.just(retryHint), withHeartbeat(events.map(event -> frame(generationId, event))));
+        return Flux.concat(Mono.just(retryHint), withHeartbeat(events)
+                .map(event -> event == HEARTBEAT ? PING : frame(generationId, event)));
     }
 
     /** The events merged with pings that start at once and stop when the events end. */
-    private Flux<ServerSentEvent<String>> withHeartbeat(Flux<ServerSentEvent<String>> events) {
+    private Flux<LoggedEvent> withHeartbeat(Flux<LoggedEvent> events) {
         Sinks.Empty<Void> ended = Sinks.empty();
-        Flux<ServerSentEvent<String>> pings = Flux.interval(heartbeat, heartbeat, timer)
+        Flux<LoggedEvent> pings = Flux.interval(heartbeat, heartbeat, timer)
                 .onBackpressureDrop()
-                .map(tick -> PING)
+                .map(tick -> HEARTBEAT)
                 .takeUntilOther(ended.asMono());
-        return Flux.merge(events.doFinally(signal -> ended.tryEmitEmpty()), pings);
+        // A merge drains its sources' queues in turn, not in arrival order: while the client is slow to
+        // read, a queued ping could otherwise be sent after the terminal frame. Nothing may follow that frame.
+        return Flux.merge(events.doFinally(signal -> ended.tryEmitEmpty()), pings)
+                .takeUntil(LoggedEvent::terminal);
     }
 
     private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {
