@@ -22,17 +22,24 @@ final class FrameStreams {
     private final Duration heartbeat;
     private final ServerSentEvent<String> retryHint;
     private final Scheduler timer;
+    private final Runnable onHeartbeat;
 
-    FrameStreams(Duration heartbeat, Duration retry, Scheduler timer) {
+    FrameStreams(Duration heartbeat, Duration retry, Scheduler timer, Runnable onHeartbeat) {
         this.heartbeat = heartbeat;
         this.retryHint = ServerSentEvent.<String>builder().retry(retry).build();
         this.timer = timer;
+        this.onHeartbeat = onHeartbeat;
     }
 
     /** The client's frames for {@code events} of generation {@code generationId}. */
     Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
         return Flux.concat(Mono.just(retryHint), withHeartbeat(events)
-                .map(event -> event == HEARTBEAT ? PING : frame(generationId, event)));
+                .map(event -> event == HEARTBEAT ? ping() : frame(generationId, event)));
+    }
+
+    private ServerSentEvent<String> ping() {
+        onHeartbeat.run();
+        return PING;
     }
 
     /** The events merged with pings that start at once and stop when the events end. */

@@ -32,6 +32,7 @@ final class Generation {
     private final Settings settings;
     private final Supplier<Mono<Long>> remoteSubscribers;
     private final Consumer<Generation> onFinish;
+    private final GenerationObserver observer;
 
     private State state = State.CREATED;
     private int subscribers;
@@ -57,7 +58,7 @@ final class Generation {
      * @param remoteSubscribers counts subscribers on other replicas, which keep the generation attached
      */
     Generation(SessionRecord record, EventLog local, EventLog shared, Flux<StreamEvent> source, Settings settings,
-            Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish) {
+            Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish, GenerationObserver observer) {
         this.record = record;
         this.local = local;
         this.shared = shared;
@@ -65,6 +66,7 @@ final class Generation {
         this.settings = settings;
         this.remoteSubscribers = remoteSubscribers;
         this.onFinish = onFinish;
+        this.observer = observer;
     }
 
     String id() {
@@ -116,16 +118,19 @@ final class Generation {
 
     private synchronized void attach() {
         subscribers++;
+        observer.subscribers(1);
         disposeDetachTimer();
         if (state == State.CREATED) {
             state = State.RUNNING;
             deadline = Mono.delay(settings.maxDuration(), settings.timer()).subscribe(tick -> overtime());
+            observer.upstreamStarted();
             upstream = source.subscribe(this::append, this::fail, this::upstreamCompleted);
         }
     }
 
     private synchronized void detach() {
         subscribers--;
+        observer.subscribers(-1);
         if (subscribers > 0 || state != State.RUNNING) {
             return;
         }
@@ -163,8 +168,10 @@ final class Generation {
     }
 
     private void cancelWith(StreamEvent terminal) {
-        if (upstream != null) {
+        if (upstream != null && !upstream.isDisposed()) {
+            observer.cancelling();
             upstream.dispose();
+            observer.cancelled();
         }
         append(terminal);
     }
@@ -175,7 +182,9 @@ final class Generation {
         }
         StreamEvent next = event;
         if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
+            observer.cancelling();
             upstream.dispose();
+            observer.cancelled();
             next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
         }
         lastSeq++;
@@ -188,7 +197,10 @@ final class Generation {
             shared.append(logged);
         }
         if (logged.terminal()) {
+            observer.finished(next);
             finish();
+        } else {
+            observer.logged(next);
         }
     }
 

@@ -30,12 +30,14 @@ final class RemoteFollower {
     private final ReplicaBus bus;
     private final Duration lease;
     private final Scheduler timer;
+    private final StreamMetrics metrics;
 
-    RemoteFollower(SessionStore store, ReplicaBus bus, Duration lease, Scheduler timer) {
+    RemoteFollower(SessionStore store, ReplicaBus bus, Duration lease, Scheduler timer, StreamMetrics metrics) {
         this.store = store;
         this.bus = bus;
         this.lease = lease;
         this.timer = timer;
+        this.metrics = metrics;
     }
 
     /** The attachment after {@code afterSeq}; empty when {@code afterSeq} is past the log's end. */
@@ -48,7 +50,7 @@ final class RemoteFollower {
             if (afterSeq > position.lastSeq()) {
                 return Mono.empty();
             }
-            return Mono.just(new Attachment.Frames(frames.of(record.id(), follow(record.id(), log, afterSeq))));
+            return Mono.just(new Attachment.Frames(frames.of(record.id(), follow(record, log, afterSeq))));
         });
     }
 
@@ -66,7 +68,8 @@ final class RemoteFollower {
                 .switchIfEmpty(log.position());
     }
 
-    private Flux<LoggedEvent> follow(String id, EventLog log, long afterSeq) {
+    private Flux<LoggedEvent> follow(SessionRecord record, EventLog log, long afterSeq) {
+        String id = record.id();
         AtomicLong lastSeq = new AtomicLong(afterSeq);
         AtomicBoolean ended = new AtomicBoolean();
         Flux<LoggedEvent> events = log.follow(afterSeq).doOnNext(event -> {
@@ -74,9 +77,9 @@ final class RemoteFollower {
             ended.set(event.terminal());
         });
         return events.takeUntilOther(ownerGone(id, log))
-                .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : Mono.just(interrupted(lastSeq.get()))))
+                .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : interrupted(record, lastSeq.get())))
                 // The store itself failed: what was delivered stays delivered, the stream still ends cleanly.
-                .onErrorResume(error -> Mono.just(interrupted(lastSeq.get())))
+                .onErrorResume(error -> interrupted(record, lastSeq.get()))
                 .doOnSubscribe(subscription -> bus.remoteSubscriberJoined(id).subscribe(null, error -> { }))
                 .doFinally(signal -> bus.remoteSubscriberLeft(id).subscribe(null, error -> { }));
     }
@@ -93,7 +96,10 @@ final class RemoteFollower {
                 .map(position -> true);
     }
 
-    private static LoggedEvent interrupted(long lastSeq) {
-        return FrameEncoder.encode(lastSeq + 1, INTERRUPTED);
+    private Mono<LoggedEvent> interrupted(SessionRecord record, long lastSeq) {
+        return Mono.fromSupplier(() -> {
+            metrics.interrupted(record.model());
+            return FrameEncoder.encode(lastSeq + 1, INTERRUPTED);
+        });
     }
 }

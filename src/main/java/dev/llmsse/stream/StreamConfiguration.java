@@ -7,6 +7,8 @@ import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionStore;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,7 +25,8 @@ class StreamConfiguration {
 
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
-            ProviderRegistry providers, Ownership ownership) {
-        return new StreamService(properties.stream(), Schedulers.parallel(), store, bus, providers::resolve, ownership);
+            ProviderRegistry providers, Ownership ownership, MeterRegistry meters) {
+        return new StreamService(properties.stream(), Schedulers.parallel(), store, bus, providers::resolve, ownership,
+                meters);
     }
 }

@@ -11,6 +11,8 @@ import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +39,14 @@ public class StreamService {
     private final Generation.Settings generationSettings;
     private final FrameStreams frames;
     private final RemoteFollower remote;
+    private final StreamMetrics metrics;
 
     /**
      * @param models resolves a stored {@code provider/model} to its adapter, for generations adopted
      *               from the store
      */
     public StreamService(GatewayProperties.Stream settings, Scheduler timer, SessionStore store, ReplicaBus bus,
-            Function<String, ResolvedModel> models, Ownership ownership) {
+            Function<String, ResolvedModel> models, Ownership ownership, MeterRegistry meters) {
         this.settings = settings;
         this.timer = timer;
         this.store = store;
@@ -53,8 +56,9 @@ public class StreamService {
         this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer);
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
                 settings.maxEvents(), timer);
-        this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), timer);
-        this.remote = new RemoteFollower(store, bus, ownership.lease(), timer);
+        this.metrics = new StreamMetrics(meters, registry);
+        this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), timer, metrics::heartbeat);
+        this.remote = new RemoteFollower(store, bus, ownership.lease(), timer, metrics);
         bus.stopRequests().subscribe(this::stopLocally);
         bus.remoteSubscribersGone().subscribe(id -> {
             Generation generation = registry.find(id);
@@ -81,9 +85,14 @@ public class StreamService {
         Mono<Attachment> fresh = Mono.fromSupplier(() -> startOneStep(model, request));
         EventId from = EventId.parse(lastEventId);
         if (from == null) {
+            if (lastEventId != null) {
+                metrics.resumed(false);
+            }
             return fresh;
         }
-        return resumeOneStep(from, model.qualifiedName(), request.lastUserText()).switchIfEmpty(fresh);
+        return resumeOneStep(from, model.qualifiedName(), request.lastUserText())
+                .doOnNext(resumed -> metrics.resumed(true))
+                .switchIfEmpty(fresh.doOnNext(started -> metrics.resumed(false)));
     }
 
     /**
@@ -91,7 +100,15 @@ public class StreamService {
      * Errors with {@link SessionNotFoundException} or {@link InvalidLastEventIdException}.
      */
     public Mono<Attachment> attachSession(String sessionId, String lastEventId) {
-        long afterSeq = afterSeqFor(sessionId, lastEventId);
+        return attachSessionAfter(sessionId, afterSeqFor(sessionId, lastEventId))
+                .doOnNext(attachment -> {
+                    if (lastEventId != null && !lastEventId.isBlank()) {
+                        metrics.resumed(true);
+                    }
+                });
+    }
+
+    private Mono<Attachment> attachSessionAfter(String sessionId, long afterSeq) {
         Generation local = registry.find(sessionId);
         if (local != null) {
             return Mono.fromSupplier(() -> attachLocal(local, afterSeq, true));
@@ -205,7 +222,7 @@ public class StreamService {
         // With a shared store, local subscribers read a local copy and never wait for the store.
         EventLog local = store.shared() ? new InMemoryEventLog() : shared;
         return new Generation(record, local, shared, upstream(model, record.request()), generationSettings,
-                () -> bus.remoteSubscribers(record.id()), this::finished);
+                () -> bus.remoteSubscribers(record.id()), this::finished, metrics.observe(model));
     }
 
     private void keepOwnership(Generation generation) {

@@ -17,6 +17,8 @@ import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LocalReplicaBus;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -178,7 +180,7 @@ class StreamServiceVirtualTimeTest {
 
     private StreamService service(GatewayProperties.Stream settings) {
         return new StreamService(settings, time, new InMemorySessionStore(time), new LocalReplicaBus(),
-                name -> model, new Ownership("replica", Duration.ofSeconds(3), time));
+                name -> model, new Ownership("replica", Duration.ofSeconds(3), time), new SimpleMeterRegistry());
     }
 
     /** Tokens t0, t1, … one per {@code gap} on virtual time, then done; records subscription and cancel. */
