@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param providers    provider settings
  * @param store        where sessions and event logs live: {@code memory} (one replica) or {@code redis}
  * @param redis        settings of the Redis store
+ * @param shutdown     what happens to running streams on SIGTERM
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -31,7 +32,20 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull Limits limits,
         @DefaultValue @Valid @NotNull Providers providers,
         @DefaultValue("memory") @NotNull Store store,
-        @DefaultValue @Valid @NotNull Redis redis) {
+        @DefaultValue @Valid @NotNull Redis redis,
+        @DefaultValue @Valid @NotNull Shutdown shutdown) {
+
+    /**
+     * Graceful shutdown of streams (see {@code docs/operations.md}).
+     *
+     * @param drainTimeout  how long running generations may go on finishing; keep it below
+     *                      {@code spring.lifecycle.timeout-per-shutdown-phase} and the orchestrator's grace
+     * @param handoffRetry  with a shared store, the {@code retry:} sent to clients asked to reconnect elsewhere
+     */
+    public record Shutdown(
+            @DefaultValue("20s") @NotNull Duration drainTimeout,
+            @DefaultValue("500ms") @NotNull Duration handoffRetry) {
+    }
 
     /** Where sessions and event logs live. */
     public enum Store {

@@ -1,6 +1,7 @@
 package dev.llmsse.stream;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.llmsse.session.LoggedEvent;
 
@@ -23,18 +24,36 @@ final class FrameStreams {
     private final ServerSentEvent<String> retryHint;
     private final Scheduler timer;
     private final Runnable onHeartbeat;
+    private final ServerSentEvent<String> handoffHint;
+    private final Sinks.Empty<Void> handoff = Sinks.empty();
 
-    FrameStreams(Duration heartbeat, Duration retry, Scheduler timer, Runnable onHeartbeat) {
+    FrameStreams(Duration heartbeat, Duration retry, Duration handoffRetry, Scheduler timer, Runnable onHeartbeat) {
         this.heartbeat = heartbeat;
         this.retryHint = ServerSentEvent.<String>builder().retry(retry).build();
+        this.handoffHint = ServerSentEvent.<String>builder().retry(handoffRetry).build();
         this.timer = timer;
         this.onHeartbeat = onHeartbeat;
     }
 
+    /**
+     * Ends every client's response after its current frame, with a short {@code retry} hint and no
+     * terminal frame, so that {@code EventSource} reconnects (through the proxy, to another replica) and
+     * resumes from its last id. Only meaningful when other replicas can serve the resume.
+     */
+    void handOffAll() {
+        handoff.tryEmitEmpty();
+    }
+
     /** The client's frames for {@code events} of generation {@code generationId}. */
     Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
-        return Flux.concat(Mono.just(retryHint), withHeartbeat(events)
-                .map(event -> event == HEARTBEAT ? ping() : frame(generationId, event)));
+        AtomicBoolean ended = new AtomicBoolean();
+        Flux<ServerSentEvent<String>> frames = withHeartbeat(events)
+                .doOnNext(event -> ended.compareAndSet(false, event.terminal()))
+                .map(event -> event == HEARTBEAT ? ping() : frame(generationId, event))
+                // Cancels between two frames, never inside one.
+                .takeUntilOther(handoff.asMono());
+        return Flux.concat(Mono.just(retryHint), frames,
+                Mono.fromSupplier(() -> handoffHint).filter(hint -> !ended.get()));
     }
 
     private ServerSentEvent<String> ping() {

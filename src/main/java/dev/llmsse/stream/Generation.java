@@ -98,6 +98,13 @@ final class Generation {
         return state == State.FINISHED;
     }
 
+    /** Ends the generation for a shutdown, if it still runs: the upstream is cancelled, clients get a retryable error. */
+    synchronized void shutdown() {
+        if (state != State.FINISHED) {
+            cancelWith(new StreamEvent.Failed("shutdown", "the gateway is shutting down; retry", true));
+        }
+    }
+
     /** Registers something to dispose when the generation ends, such as the renewal of its lease. */
     synchronized void whenFinished(Disposable resource) {
         if (state == State.FINISHED) {

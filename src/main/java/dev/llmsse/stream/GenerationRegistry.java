@@ -71,6 +71,11 @@ final class GenerationRegistry {
         Mono.delay(retention, timer).subscribe(tick -> generations.remove(generation.id(), generation));
     }
 
+    /** Every generation this replica holds, live or retained. */
+    java.util.Collection<Generation> all() {
+        return generations.values();
+    }
+
     /** Live generations, for metrics and tests. */
     int liveCount() {
         return live.get();

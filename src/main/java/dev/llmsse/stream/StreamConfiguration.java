@@ -26,7 +26,12 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
             ProviderRegistry providers, Ownership ownership, MeterRegistry meters) {
-        return new StreamService(properties.stream(), Schedulers.parallel(), store, bus, providers::resolve, ownership,
-                meters);
+        return new StreamService(properties.stream(), properties.shutdown(), Schedulers.parallel(), store, bus,
+                providers::resolve, ownership, meters);
+    }
+
+    @Bean
+    StreamDrain streamDrain(StreamService streams, GatewayProperties properties) {
+        return new StreamDrain(streams, properties.shutdown().drainTimeout());
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmsse.stream;
 
+import java.time.Duration;
 import java.util.function.Function;
 
 import dev.llmsse.config.GatewayProperties;
@@ -40,13 +41,15 @@ public class StreamService {
     private final FrameStreams frames;
     private final RemoteFollower remote;
     private final StreamMetrics metrics;
+    private volatile boolean draining;
 
     /**
      * @param models resolves a stored {@code provider/model} to its adapter, for generations adopted
      *               from the store
      */
-    public StreamService(GatewayProperties.Stream settings, Scheduler timer, SessionStore store, ReplicaBus bus,
-            Function<String, ResolvedModel> models, Ownership ownership, MeterRegistry meters) {
+    public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
+            SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
+            MeterRegistry meters) {
         this.settings = settings;
         this.timer = timer;
         this.store = store;
@@ -57,7 +60,8 @@ public class StreamService {
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
                 settings.maxEvents(), timer);
         this.metrics = new StreamMetrics(meters, registry);
-        this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), timer, metrics::heartbeat);
+        this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(), timer,
+                metrics::heartbeat);
         this.remote = new RemoteFollower(store, bus, ownership.lease(), timer, metrics);
         bus.stopRequests().subscribe(this::stopLocally);
         bus.remoteSubscribersGone().subscribe(id -> {
@@ -68,8 +72,36 @@ public class StreamService {
         });
     }
 
+    /**
+     * Starts draining for shutdown: new streams are refused (503, so a proxy retries elsewhere) and, when
+     * other replicas can resume them, attached clients are asked to reconnect there.
+     */
+    public void beginDrain() {
+        draining = true;
+        if (store.shared()) {
+            frames.handOffAll();
+        }
+    }
+
+    /**
+     * Completes when every generation of this replica has ended, or after {@code timeout}; then ends the
+     * ones still running with a retryable {@code shutdown} error, so that no stream ends without a terminal
+     * frame.
+     */
+    public Mono<Void> drain(Duration timeout) {
+        return Flux.interval(Duration.ZERO, Duration.ofMillis(100), timer)
+                .filter(tick -> registry.liveCount() == 0)
+                .next()
+                .then()
+                .timeout(timeout, Mono.empty(), timer)
+                .then(Mono.fromRunnable(() -> registry.all().forEach(Generation::shutdown)));
+    }
+
     /** Saves a session whose generation starts when the first client attaches; emits its id. */
     public Mono<String> createSession(ResolvedModel model, ChatRequest request) {
+        if (draining) {
+            return Mono.error(new ShuttingDownException());
+        }
         if (registry.full()) {
             return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
         }
@@ -154,6 +186,9 @@ public class StreamService {
     }
 
     private Attachment startOneStep(ResolvedModel model, ChatRequest request) {
+        if (draining) {
+            throw new ShuttingDownException();
+        }
         SessionRecord record = new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, true);
         Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
         // The id is new, so no other replica can claim it: register it off the path to the first token.
@@ -191,6 +226,10 @@ public class StreamService {
     }
 
     private Attachment attachLocal(Generation generation, long afterSeq, boolean strict) {
+        if (draining && store.shared()) {
+            // Another replica can serve this resume from the shared log; this one is going away.
+            throw new ShuttingDownException();
+        }
         if (generation.endedBy(afterSeq)) {
             return new Attachment.Ended();
         }
@@ -212,6 +251,9 @@ public class StreamService {
     }
 
     private Generation adopt(SessionRecord record, ResolvedModel model) {
+        if (draining) {
+            throw new ShuttingDownException();
+        }
         Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
         keepOwnership(generation);
         return generation;

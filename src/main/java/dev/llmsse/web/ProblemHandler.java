@@ -8,6 +8,7 @@ import dev.llmsse.stream.AnswerFailedException;
 import dev.llmsse.stream.CapacityExceededException;
 import dev.llmsse.stream.InvalidLastEventIdException;
 import dev.llmsse.stream.SessionNotFoundException;
+import dev.llmsse.stream.ShuttingDownException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(response.getStatusCode())
                 .headers(response.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(ShuttingDownException.class)
+    ResponseEntity<ProblemDetail> shuttingDown(ShuttingDownException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "shutting_down",
+                error.getMessage());
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(response.getBody());
     }
 

@@ -15,7 +15,10 @@ import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
+import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LocalReplicaBus;
+import dev.llmsse.session.SessionRecord;
+import dev.llmsse.session.SessionStore;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -173,13 +176,89 @@ class StreamServiceVirtualTimeTest {
         assertThat(subscriptions).hasValue(1);
     }
 
+    @Test
+    void onShutdownNewStreamsAreRefusedAndRunningOnesEndWithATerminalFrameAfterTheDrain() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000));
+        Flux<String> data = dataOf(service, tokensEvery(Duration.ofSeconds(1), 100));
+
+        StepVerifier.withVirtualTime(() -> data, () -> time, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(2))
+                .expectNextCount(2)
+                .then(() -> {
+                    service.beginDrain();
+                    StepVerifier.create(service.createSession(model, REQUEST)).verifyError(ShuttingDownException.class);
+                    service.drain(Duration.ofMillis(10_500)).subscribe();
+                })
+                .thenAwait(Duration.ofMillis(10_500))
+                .expectNextCount(10)
+                .expectNext("{\"error\":{\"code\":\"shutdown\",\"message\":\"the gateway is shutting down; retry\",\"retryable\":true}}")
+                .verifyComplete();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
+    void withASharedStoreShutdownHandsClientsOffWithAShortRetryAndNoTerminalFrame() {
+        InMemorySessionStore memory = new InMemorySessionStore(time);
+        SessionStore shared = new SessionStore() {
+            public boolean shared() {
+                return true;
+            }
+
+            public Mono<Void> create(SessionRecord record, Duration ttl) {
+                return memory.create(record, ttl);
+            }
+
+            public Mono<SessionRecord> find(String id) {
+                return memory.find(id);
+            }
+
+            public Mono<Boolean> claim(String id, String owner, Duration lease) {
+                return memory.claim(id, owner, lease);
+            }
+
+            public Mono<Boolean> renew(String id, String owner, Duration lease) {
+                return memory.renew(id, owner, lease);
+            }
+
+            public Mono<Boolean> owned(String id) {
+                return memory.owned(id);
+            }
+
+            public EventLog log(String id) {
+                return memory.log(id);
+            }
+
+            public Mono<Void> finished(String id, Duration retention) {
+                return memory.finished(id, retention);
+            }
+        };
+        StreamService service = new StreamService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000),
+                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time, shared,
+                new LocalReplicaBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time),
+                new SimpleMeterRegistry());
+        Flux<ServerSentEvent<String>> frames = framesOf(service, tokensEvery(Duration.ofSeconds(1), 100));
+
+        StepVerifier.withVirtualTime(() -> frames, () -> time, Long.MAX_VALUE)
+                .expectNextCount(1)
+                .thenAwait(Duration.ofSeconds(3))
+                .expectNextCount(3)
+                .then(service::beginDrain)
+                .assertNext(hint -> {
+                    assertThat(hint.retry()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(hint.data()).isNull();
+                })
+                .verifyComplete();
+        assertThat(cancelled).as("the generation goes on for the other replica's followers").isFalse();
+    }
+
     private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
         return new GatewayProperties.Stream(heartbeat, grace, Duration.ofSeconds(60), Duration.ofMinutes(10),
                 Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, maxEvents);
     }
 
     private StreamService service(GatewayProperties.Stream settings) {
-        return new StreamService(settings, time, new InMemorySessionStore(time), new LocalReplicaBus(),
+        return new StreamService(settings, new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)),
+                time, new InMemorySessionStore(time), new LocalReplicaBus(),
                 name -> model, new Ownership("replica", Duration.ofSeconds(3), time), new SimpleMeterRegistry());
     }
 
