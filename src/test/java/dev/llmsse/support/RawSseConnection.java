@@ -26,6 +26,7 @@ public final class RawSseConnection implements AutoCloseable {
     private final Map<String, String> headers = new LinkedHashMap<>();
     private boolean chunked;
     private boolean ended;
+    private boolean cut;
 
     private RawSseConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -90,6 +91,11 @@ public final class RawSseConnection implements AutoCloseable {
         return ended;
     }
 
+    /** Whether the connection closed before the body's proper end (no terminating chunk). */
+    public boolean cut() {
+        return cut;
+    }
+
     /** The body decoded so far, as UTF-8. */
     public String body() {
         return body.toString(StandardCharsets.UTF_8);
@@ -131,7 +137,15 @@ public final class RawSseConnection implements AutoCloseable {
             }
             return;
         }
-        int size = Integer.parseInt(readLine().split(";")[0].trim(), 16);
+        String sizeLine;
+        try {
+            sizeLine = readLine();
+        } catch (IOException closed) {
+            cut = true;
+            ended = true;
+            return;
+        }
+        int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
         if (size == 0) {
             readLine();
             ended = true;
