@@ -28,15 +28,16 @@ public final class NdjsonDecoder {
         return Flux.defer(() -> {
             Splitter splitter = new Splitter(limits.maxLineBytes());
             ChunkReader reader = new ChunkReader();
+            ChunkFailure<byte[]> failure = new ChunkFailure<>(new byte[0]);
             return body.concatMapIterable(chunk -> {
-                RuntimeException failure = null;
+                RuntimeException error = null;
                 try {
                     reader.read(chunk, splitter::feed);
-                } catch (RuntimeException error) {
-                    failure = error;
+                } catch (RuntimeException decodingFailed) {
+                    error = decodingFailed;
                 }
-                return Drained.of(splitter.drain(), failure);
-            });
+                return failure.items(splitter.drain(), error);
+            }).handle(failure::relay);
         }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 

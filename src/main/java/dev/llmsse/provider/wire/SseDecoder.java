@@ -45,15 +45,16 @@ public final class SseDecoder {
             Collector collector = new Collector();
             SseParser parser = new SseParser(limits, collector, onForeignLine, "");
             ChunkReader reader = new ChunkReader();
+            ChunkFailure<SseEvent> failure = new ChunkFailure<>(new SseEvent("", new byte[0], ""));
             return body.concatMapIterable(chunk -> {
-                RuntimeException failure = null;
+                RuntimeException error = null;
                 try {
                     reader.read(chunk, parser::feed);
-                } catch (RuntimeException error) {
-                    failure = error;
+                } catch (RuntimeException decodingFailed) {
+                    error = decodingFailed;
                 }
-                return Drained.of(collector.drain(), failure);
-            });
+                return failure.items(collector.drain(), error);
+            }).handle(failure::relay);
         }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 

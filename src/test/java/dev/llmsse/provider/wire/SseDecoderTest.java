@@ -68,10 +68,10 @@ class SseDecoderTest {
 
     @Test
     void aForeignLineRaisesTheGivenErrorWhenAsked() {
-        Flux<DataBuffer> body = chunks("data: 1\n\n{\n  \"error\": {}\n}\n");
+        Flux<DataBuffer> body = chunks("data: 1\n\ndata: 2\n\n{\n  \"error\": {}\n}\n");
         StepVerifier.create(SseDecoder.decode(body, DecodeLimits.DEFAULT,
                 () -> new ProviderException("upstream_error", "x", true)).map(SseEvent::text))
-                .expectNext("1")
+                .expectNext("1", "2")
                 .expectErrorSatisfies(error -> assertThat(((ProviderException) error).code())
                         .isEqualTo("upstream_error"))
                 .verify();
