@@ -71,19 +71,27 @@ public final class HttpErrors {
         if (error instanceof ProviderException) {
             return error;
         }
-        if (error instanceof PrematureCloseException) {
+        // Spring wraps failures while reading a 200 body ("200 OK from POST …, but response failed with
+        // cause …"), so the transport cause is looked up along the chain.
+        if (hasCause(error, PrematureCloseException.class)) {
             return new ProviderException("truncated", "the provider closed the connection before the answer ended",
                     true);
         }
-        if (error instanceof WebClientRequestException request) {
-            String message = request.getCause() instanceof ConnectException
-                    ? "the provider could not be reached" : "the request to the provider failed";
+        if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {
+            String message = hasCause(error, ConnectException.class)
+                    ? "the provider could not be reached" : "the connection to the provider failed";
             return new ProviderException("upstream_unavailable", message, true);
         }
-        if (error instanceof IOException) {
-            return new ProviderException("upstream_unavailable", "the connection to the provider failed", true);
-        }
         return error;
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code Retry-After} as seconds or an HTTP date; null when absent, unreadable or absurd. */

@@ -30,7 +30,7 @@ public class UpstreamHttp implements DisposableBean {
     private final HttpClient httpClient;
     private final DecodeLimits limits;
 
-    UpstreamHttp(GatewayProperties properties) {
+    public UpstreamHttp(GatewayProperties properties) {
         GatewayProperties.Providers settings = properties.providers();
         this.pool = ConnectionProvider.builder("upstream")
                 .maxConnections(settings.maxConnections())
