@@ -1,6 +1,7 @@
 package dev.llmsse.provider;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,10 +22,23 @@ public final class WireJson {
     public static JsonNode parse(byte[] json) {
         try {
             return JSON.readTree(json);
-        } catch (JacksonException malformed) {
+        } catch (JacksonException notJson) {
             // The parser's message quotes the input, which is upstream text: keep it out of the error.
-            throw new ProviderException("upstream_protocol", "the provider sent malformed JSON", false);
+            throw malformed();
         }
+    }
+
+    /**
+     * A streaming parser over one chunk, for the hot-path decoders that read only a few fields. Its
+     * {@code JacksonException}s should be turned into {@link #malformed()}.
+     */
+    public static JsonParser parser(byte[] json) {
+        return JSON.createParser(json);
+    }
+
+    /** The error for a chunk that is not valid JSON; the parser's own message is not used, it quotes input. */
+    public static ProviderException malformed() {
+        return new ProviderException("upstream_protocol", "the provider sent malformed JSON", false);
     }
 
     /** A new request body. */

@@ -38,57 +38,39 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
             terminated = true;
             return closeTools(new ArrayList<>(1));
         }
-        JsonNode chunk = WireJson.parse(event.data());
-        JsonNode error = chunk.get("error");
-        if (error != null && !error.isNull()) {
-            throw InBandErrors.of(error.isObject() ? typeOf(error) : null);
+        ChatChunk chunk = ChatChunk.parse(event.data());
+        if (chunk.error) {
+            throw InBandErrors.of(chunk.errorType);
         }
-        JsonNode usageNode = chunk.get("usage");
-        if (usageNode != null && usageNode.isObject()) {
-            usage = new StreamEvent.Usage(WireJson.number(usageNode, "prompt_tokens"),
-                    WireJson.number(usageNode, "completion_tokens"),
-                    WireJson.number(usageNode.path("completion_tokens_details"), "reasoning_tokens"));
+        if (chunk.usage != null) {
+            usage = chunk.usage;
         }
-        JsonNode choices = chunk.get("choices");
         List<StreamEvent> events = new ArrayList<>(1);
-        if (choices != null) {
-            for (JsonNode choice : choices) {
-                if (choice.path("index").asInt(0) == 0) {
-                    choice(choice, events);
-                }
-            }
+        for (ChatChunk.Choice choice : chunk.choices) {
+            choice(choice, events);
         }
         return events;
     }
 
-    private void choice(JsonNode choice, List<StreamEvent> events) {
-        JsonNode delta = choice.path("delta");
-        text(WireJson.string(delta, "content"), events);
-        text(WireJson.string(delta, "refusal"), events);
-        JsonNode toolCalls = delta.get("tool_calls");
-        if (toolCalls != null && toolCalls.isArray()) {
-            for (JsonNode call : toolCalls) {
-                toolCall(call, events);
-            }
+    private void choice(ChatChunk.Choice choice, List<StreamEvent> events) {
+        text(choice.content(), events);
+        text(choice.refusal(), events);
+        for (ChatChunk.ToolCall call : choice.toolCalls()) {
+            toolCall(call, events);
         }
-        String finish = WireJson.string(choice, "finish_reason");
-        if (finish != null) {
-            finishReason = FinishReasons.chat(finish);
+        if (choice.finishReason() != null) {
+            finishReason = FinishReasons.chat(choice.finishReason());
             closeTools(events);
         }
     }
 
-    private void toolCall(JsonNode call, List<StreamEvent> events) {
-        int index = call.path("index").asInt(0);
-        JsonNode function = call.path("function");
-        if (seenTools.add(index)) {
-            openTools.add(index);
-            events.add(new StreamEvent.ToolCallStart(index, WireJson.string(call, "id"),
-                    WireJson.string(function, "name")));
+    private void toolCall(ChatChunk.ToolCall call, List<StreamEvent> events) {
+        if (seenTools.add(call.index())) {
+            openTools.add(call.index());
+            events.add(new StreamEvent.ToolCallStart(call.index(), call.id(), call.name()));
         }
-        String arguments = WireJson.string(function, "arguments");
-        if (arguments != null && !arguments.isEmpty()) {
-            events.add(new StreamEvent.ToolCallDelta(index, arguments));
+        if (call.arguments() != null && !call.arguments().isEmpty()) {
+            events.add(new StreamEvent.ToolCallDelta(call.index(), call.arguments()));
         }
     }
 
