@@ -2,7 +2,6 @@ package dev.llmsse.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -22,7 +21,6 @@ import org.springframework.validation.annotation.Validated;
  * @param stream       stream lifecycle settings
  * @param limits       input limits
  * @param providers    provider settings
- * @param models       model aliases with their fallback lists
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -30,17 +28,7 @@ public record GatewayProperties(
         @DefaultValue("echo/echo") @NotBlank String defaultModel,
         @DefaultValue @Valid @NotNull Stream stream,
         @DefaultValue @Valid @NotNull Limits limits,
-        @DefaultValue @Valid @NotNull Providers providers,
-        @DefaultValue @Valid @NotNull ProviderSettings.Models models) {
-
-    @ConstructorBinding
-    public GatewayProperties {
-    }
-
-    /** The tree without aliases, as it was before they existed. */
-    public GatewayProperties(String defaultModel, Stream stream, Limits limits, Providers providers) {
-        this(defaultModel, stream, limits, providers, new ProviderSettings.Models(Map.of()));
-    }
+        @DefaultValue @Valid @NotNull Providers providers) {
 
     /**
      * Stream lifecycle.

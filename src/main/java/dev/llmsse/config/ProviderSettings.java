@@ -2,7 +2,6 @@ package dev.llmsse.config;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -11,7 +10,7 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The settings of the real providers under {@code gateway.providers.<p>}, and of the model aliases.
+ * The settings of the real providers under {@code gateway.providers.<p>} and of retries.
  *
  * <p>A provider is enabled when {@code enabled} is true, or when it is unset and the provider was given a
  * key or a base URL (for Ollama, which needs no key: a base URL). Secrets have no defaults: the only
@@ -135,25 +134,6 @@ public final class ProviderSettings {
             @DefaultValue("200ms") @NotNull Duration initialBackoff,
             @DefaultValue("2s") @NotNull Duration maxBackoff,
             @DefaultValue("10s") @NotNull Duration maxRetryAfter) {
-    }
-
-    /**
-     * Model aliases: a name clients may send as {@code model}, standing for {@code provider/model} entries
-     * tried in order until one produces its first token.
-     *
-     * @param aliases alias name (no {@code /}) to its {@code provider/model} list
-     */
-    public record Models(Map<String, List<String>> aliases) {
-
-        public Models {
-            aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
-            aliases.forEach((name, targets) -> {
-                if (name.contains("/") || targets == null || targets.isEmpty()) {
-                    throw new IllegalArgumentException("alias '" + name
-                            + "' must be a name without '/' standing for at least one provider/model");
-                }
-            });
-        }
     }
 
     private static boolean isActive(Boolean enabled, String apiKey, String baseUrl) {

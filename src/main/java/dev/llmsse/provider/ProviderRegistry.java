@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.ModelAliases;
 import dev.llmsse.config.ProviderSettings;
 
 import org.slf4j.Logger;
@@ -38,17 +39,23 @@ public class ProviderRegistry {
     private final Scheduler timer;
 
     @Autowired
-    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties) {
-        this(adapters, properties, Schedulers.parallel());
+    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, ModelAliases aliases) {
+        this(adapters, properties, aliases, Schedulers.parallel());
     }
 
-    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, Scheduler timer) {
+    /** Without aliases, as tests of the stream core build it. */
+    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties) {
+        this(adapters, properties, ModelAliases.none(), Schedulers.parallel());
+    }
+
+    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, ModelAliases aliases,
+            Scheduler timer) {
         adapters.forEach(adapter -> providers.put(adapter.id(), adapter));
         this.defaultModel = properties.defaultModel();
         this.retry = properties.providers().retry();
         this.firstTokenTimeout = properties.providers().firstTokenTimeout();
         this.timer = timer;
-        properties.models().aliases().forEach(this::addAlias);
+        aliases.aliases().forEach(this::addAlias);
     }
 
     /**

@@ -73,7 +73,7 @@ class ProviderRegistrationTest {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(GatewayProperties.class)
+    @EnableConfigurationProperties({GatewayProperties.class, dev.llmsse.config.ModelAliases.class})
     @ComponentScan("dev.llmsse.provider")
     static class ScanProviders {
     }
