@@ -9,6 +9,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -111,11 +112,55 @@ public record GatewayProperties(
     }
 
     /**
-     * Provider settings, one entry per provider.
+     * Provider settings, one entry per provider, and what all upstream connections share.
      *
-     * @param echo the built-in echo provider
+     * @param echo                  the built-in echo provider
+     * @param openai                OpenAI Chat Completions and OpenAI-compatible servers
+     * @param openaiResponses       OpenAI's Responses API ({@code openai-responses})
+     * @param anthropic             Anthropic Messages
+     * @param ollama                Ollama
+     * @param gemini                Google Gemini
+     * @param maxConnections        upstream connections per host; sized for thousands of concurrent streams
+     * @param pendingAcquireTimeout how long a request may wait for a pooled connection
+     * @param connectTimeout        TCP connect timeout
+     * @param maxIdleTime           a pooled connection idle this long is closed, before the server does it
+     * @param maxLineBytes          longest upstream line accepted; longer ends the stream with an error
+     * @param maxEventBytes         largest upstream SSE event accepted
+     * @param firstTokenTimeout     no event from the upstream this long after the request: retry or fall
+     *                              back, like a failure before the first token (0 = off)
+     * @param retry                 retries before the first token
      */
-    public record Providers(@DefaultValue @Valid @NotNull Echo echo) {
+    public record Providers(
+            @DefaultValue @Valid @NotNull Echo echo,
+            @DefaultValue @Valid @NotNull ProviderSettings.OpenAi openai,
+            @DefaultValue @Valid @NotNull ProviderSettings.OpenAiResponses openaiResponses,
+            @DefaultValue @Valid @NotNull ProviderSettings.Anthropic anthropic,
+            @DefaultValue @Valid @NotNull ProviderSettings.Ollama ollama,
+            @DefaultValue @Valid @NotNull ProviderSettings.Gemini gemini,
+            @DefaultValue("10000") @Min(1) int maxConnections,
+            @DefaultValue("30s") @NotNull Duration pendingAcquireTimeout,
+            @DefaultValue("5s") @NotNull Duration connectTimeout,
+            @DefaultValue("60s") @NotNull Duration maxIdleTime,
+            @DefaultValue("1048576") @Min(1024) int maxLineBytes,
+            @DefaultValue("4194304") @Min(1024) int maxEventBytes,
+            @DefaultValue("0s") @NotNull Duration firstTokenTimeout,
+            @DefaultValue @Valid @NotNull ProviderSettings.Retry retry) {
+
+        @ConstructorBinding
+        public Providers {
+        }
+
+        /** Only the echo provider, everything else at its default: for tests that build the tree by hand. */
+        public Providers(Echo echo) {
+            this(echo, new ProviderSettings.OpenAi(null, null, null, null, "max_completion_tokens"),
+                    new ProviderSettings.OpenAiResponses(null, null, null, null),
+                    new ProviderSettings.Anthropic(null, null, null, null, "2023-06-01", 4096),
+                    new ProviderSettings.Ollama(null, null, null),
+                    new ProviderSettings.Gemini(null, null, null, null),
+                    10_000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 1 << 20, 4 << 20,
+                    Duration.ZERO, new ProviderSettings.Retry(2, Duration.ofMillis(200), Duration.ofSeconds(2),
+                            Duration.ofSeconds(10)));
+        }
     }
 
     /**

@@ -1,0 +1,137 @@
+package dev.llmsse.provider.anthropic;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.llmsse.provider.EventMapper;
+import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.Relay;
+import dev.llmsse.provider.WireJson;
+import dev.llmsse.provider.wire.SseEvent;
+import dev.llmsse.stream.StreamEvent;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Anthropic Messages stream events to domain events. Text deltas become tokens; {@code tool_use} blocks
+ * stream as start, {@code input_json_delta} argument deltas and end, numbered in the order they appear;
+ * thinking blocks and pings are skipped; {@code message_stop} is the terminator and {@code error} an
+ * in-band failure.
+ */
+final class MessagesMapper implements EventMapper<SseEvent> {
+
+    private final Map<Integer, Integer> toolByBlock = new HashMap<>();
+    private boolean terminated;
+    private String stopReason;
+    private Long inputTokens;
+    private Long outputTokens;
+
+    @Override
+    public List<StreamEvent> map(SseEvent event) {
+        if (terminated) {
+            return List.of();
+        }
+        JsonNode json = WireJson.parse(event.data());
+        String type = WireJson.string(json, "type");
+        switch (type == null ? event.type() : type) {
+            case "content_block_delta":
+                return delta(json);
+            case "message_start":
+                usage(json.path("message").path("usage"));
+                return List.of();
+            case "content_block_start":
+                return blockStart(json);
+            case "content_block_stop":
+                Integer tool = toolByBlock.get(json.path("index").asInt(0));
+                return tool == null ? List.of() : List.of(new StreamEvent.ToolCallEnd(tool));
+            case "message_delta":
+                String reason = WireJson.string(json.path("delta"), "stop_reason");
+                stopReason = reason != null ? reason : stopReason;
+                usage(json.path("usage"));
+                return List.of();
+            case "message_stop":
+                terminated = true;
+                return List.of();
+            case "error":
+                throw InBandErrors.of(WireJson.string(json.path("error"), "type"));
+            default:
+                return List.of();
+        }
+    }
+
+    private List<StreamEvent> delta(JsonNode json) {
+        JsonNode delta = json.path("delta");
+        String deltaType = WireJson.string(delta, "type");
+        if ("text_delta".equals(deltaType)) {
+            String text = WireJson.string(delta, "text");
+            return text == null || text.isEmpty() ? List.of() : List.of(new StreamEvent.Token(text));
+        }
+        if ("input_json_delta".equals(deltaType)) {
+            Integer tool = toolByBlock.get(json.path("index").asInt(0));
+            String partial = WireJson.string(delta, "partial_json");
+            return tool == null || partial == null || partial.isEmpty() ? List.of()
+                    : List.of(new StreamEvent.ToolCallDelta(tool, partial));
+        }
+        return List.of();
+    }
+
+    private List<StreamEvent> blockStart(JsonNode json) {
+        JsonNode block = json.path("content_block");
+        String blockType = WireJson.string(block, "type");
+        if ("tool_use".equals(blockType)) {
+            int tool = toolByBlock.size();
+            toolByBlock.put(json.path("index").asInt(0), tool);
+            return List.of(new StreamEvent.ToolCallStart(tool, WireJson.string(block, "id"),
+                    WireJson.string(block, "name")));
+        }
+        String text = "text".equals(blockType) ? WireJson.string(block, "text") : null;
+        return text == null || text.isEmpty() ? List.of() : List.of(new StreamEvent.Token(text));
+    }
+
+    /** Input counts cached prompt tokens too, so that it means the same as other providers' input. */
+    private void usage(JsonNode usage) {
+        Long input = WireJson.number(usage, "input_tokens");
+        if (input != null) {
+            inputTokens = input + zeroIfNull(WireJson.number(usage, "cache_creation_input_tokens"))
+                    + zeroIfNull(WireJson.number(usage, "cache_read_input_tokens"));
+        }
+        Long output = WireJson.number(usage, "output_tokens");
+        outputTokens = output != null ? output : outputTokens;
+    }
+
+    private static long zeroIfNull(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    static String finishReason(String stopReason) {
+        if (stopReason == null) {
+            return "stop";
+        }
+        switch (stopReason) {
+            case "end_turn":
+            case "stop_sequence":
+                return "stop";
+            case "max_tokens":
+            case "model_context_window_exceeded":
+                return "length";
+            case "tool_use":
+                return "tool_calls";
+            case "refusal":
+                return "content_filter";
+            default:
+                return stopReason.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Override
+    public StreamEvent.Done finish() {
+        if (!terminated) {
+            throw Relay.truncated();
+        }
+        StreamEvent.Usage usage = inputTokens == null && outputTokens == null ? null
+                : new StreamEvent.Usage(inputTokens, outputTokens, null);
+        return new StreamEvent.Done(finishReason(stopReason), usage);
+    }
+}

@@ -1,0 +1,110 @@
+package dev.llmsse.provider.gemini;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.llmsse.provider.EventMapper;
+import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.Relay;
+import dev.llmsse.provider.WireJson;
+import dev.llmsse.provider.wire.SseEvent;
+import dev.llmsse.stream.StreamEvent;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Gemini {@code GenerateContentResponse} chunks to domain events. Text parts become tokens (thought parts
+ * are skipped); a function call arrives whole, so it becomes start, one delta with its arguments, and end.
+ * A candidate's {@code finishReason} or a blocked prompt is the terminator; Gemini may still send text or
+ * usage after it, which is relayed.
+ */
+final class GenerateContentMapper implements EventMapper<SseEvent> {
+
+    private boolean terminated;
+    private String finishReason;
+    private int tools;
+    private StreamEvent.Usage usage;
+
+    @Override
+    public List<StreamEvent> map(SseEvent event) {
+        JsonNode json = WireJson.parse(event.data());
+        JsonNode error = json.get("error");
+        if (error != null && error.isObject()) {
+            throw InBandErrors.of(WireJson.string(error, "status"));
+        }
+        usage(json.path("usageMetadata"));
+        String blocked = WireJson.string(json.path("promptFeedback"), "blockReason");
+        if (blocked != null) {
+            terminated = true;
+            finishReason = "content_filter";
+        }
+        JsonNode candidate = json.path("candidates").path(0);
+        List<StreamEvent> events = new ArrayList<>(1);
+        for (JsonNode part : candidate.path("content").path("parts")) {
+            part(part, events);
+        }
+        String reason = WireJson.string(candidate, "finishReason");
+        if (reason != null && !"FINISH_REASON_UNSPECIFIED".equals(reason)) {
+            terminated = true;
+            finishReason = finishReason(reason);
+        }
+        return events;
+    }
+
+    private void part(JsonNode part, List<StreamEvent> events) {
+        JsonNode call = part.get("functionCall");
+        if (call != null && call.isObject()) {
+            int index = tools++;
+            JsonNode args = call.get("args");
+            events.add(new StreamEvent.ToolCallStart(index, WireJson.string(call, "id"),
+                    WireJson.string(call, "name")));
+            events.add(new StreamEvent.ToolCallDelta(index, args == null ? "{}" : WireJson.text(args)));
+            events.add(new StreamEvent.ToolCallEnd(index));
+            return;
+        }
+        String text = WireJson.string(part, "text");
+        if (text != null && !text.isEmpty() && !part.path("thought").asBoolean(false)) {
+            events.add(new StreamEvent.Token(text));
+        }
+    }
+
+    /** Output counts thinking tokens too, as OpenAI's and Anthropic's output does. */
+    private void usage(JsonNode metadata) {
+        if (!metadata.isObject()) {
+            return;
+        }
+        Long candidates = WireJson.number(metadata, "candidatesTokenCount");
+        Long thoughts = WireJson.number(metadata, "thoughtsTokenCount");
+        Long output = candidates == null && thoughts == null ? null
+                : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
+        usage = new StreamEvent.Usage(WireJson.number(metadata, "promptTokenCount"), output, thoughts);
+    }
+
+    static String finishReason(String reason) {
+        switch (reason) {
+            case "STOP":
+                return "stop";
+            case "MAX_TOKENS":
+                return "length";
+            case "SAFETY":
+            case "RECITATION":
+            case "BLOCKLIST":
+            case "PROHIBITED_CONTENT":
+            case "SPII":
+            case "IMAGE_SAFETY":
+                return "content_filter";
+            default:
+                return reason.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    @Override
+    public StreamEvent.Done finish() {
+        if (!terminated) {
+            throw Relay.truncated();
+        }
+        String reason = "stop".equals(finishReason) && tools > 0 ? "tool_calls" : finishReason;
+        return new StreamEvent.Done(reason, usage);
+    }
+}

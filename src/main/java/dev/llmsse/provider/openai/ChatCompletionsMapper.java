@@ -1,0 +1,101 @@
+package dev.llmsse.provider.openai;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+import dev.llmsse.provider.EventMapper;
+import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.Relay;
+import dev.llmsse.provider.WireJson;
+import dev.llmsse.provider.wire.SseEvent;
+import dev.llmsse.stream.StreamEvent;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Chat Completions chunks to domain events. Only choice 0 is relayed (the gateway never asks for
+ * {@code n > 1}); tool calls stream as start, argument deltas and end; {@code [DONE]} is the terminator,
+ * and anything after it is read but ignored.
+ */
+final class ChatCompletionsMapper implements EventMapper<SseEvent> {
+
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private final TreeSet<Integer> openTools = new TreeSet<>();
+    private final TreeSet<Integer> seenTools = new TreeSet<>();
+    private boolean terminated;
+    private String finishReason;
+    private StreamEvent.Usage usage;
+
+    @Override
+    public List<StreamEvent> map(SseEvent event) {
+        if (terminated) {
+            return List.of();
+        }
+        if (event.dataIs(DONE)) {
+            terminated = true;
+            return closeTools(new ArrayList<>(1));
+        }
+        ChatChunk chunk = ChatChunk.parse(event.data());
+        if (chunk.error) {
+            throw InBandErrors.of(chunk.errorType);
+        }
+        if (chunk.usage != null) {
+            usage = chunk.usage;
+        }
+        List<StreamEvent> events = new ArrayList<>(1);
+        for (ChatChunk.Choice choice : chunk.choices) {
+            choice(choice, events);
+        }
+        return events;
+    }
+
+    private void choice(ChatChunk.Choice choice, List<StreamEvent> events) {
+        text(choice.content(), events);
+        text(choice.refusal(), events);
+        for (ChatChunk.ToolCall call : choice.toolCalls()) {
+            toolCall(call, events);
+        }
+        if (choice.finishReason() != null) {
+            finishReason = FinishReasons.chat(choice.finishReason());
+            closeTools(events);
+        }
+    }
+
+    private void toolCall(ChatChunk.ToolCall call, List<StreamEvent> events) {
+        if (seenTools.add(call.index())) {
+            openTools.add(call.index());
+            events.add(new StreamEvent.ToolCallStart(call.index(), call.id(), call.name()));
+        }
+        if (call.arguments() != null && !call.arguments().isEmpty()) {
+            events.add(new StreamEvent.ToolCallDelta(call.index(), call.arguments()));
+        }
+    }
+
+    private List<StreamEvent> closeTools(List<StreamEvent> events) {
+        openTools.forEach(index -> events.add(new StreamEvent.ToolCallEnd(index)));
+        openTools.clear();
+        return events;
+    }
+
+    private static void text(String text, List<StreamEvent> events) {
+        if (text != null && !text.isEmpty()) {
+            events.add(new StreamEvent.Token(text));
+        }
+    }
+
+    static String typeOf(JsonNode error) {
+        String type = WireJson.string(error, "type");
+        return type != null ? type : WireJson.string(error, "code");
+    }
+
+    @Override
+    public StreamEvent.Done finish() {
+        if (!terminated) {
+            throw Relay.truncated();
+        }
+        return new StreamEvent.Done(finishReason == null ? "stop" : finishReason, usage);
+    }
+}

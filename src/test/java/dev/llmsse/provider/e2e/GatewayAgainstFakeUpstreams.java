@@ -1,0 +1,104 @@
+package dev.llmsse.provider.e2e;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.llmsse.provider.WireJson;
+import dev.llmsse.provider.testing.FakeUpstream;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The whole gateway on a random port, with every provider pointed at one loopback fake upstream. Test
+ * classes extending this share one application context. Short retry, deadline and idle settings keep the
+ * failure tests fast.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+abstract class GatewayAgainstFakeUpstreams {
+
+    static final FakeUpstream UPSTREAM = FakeUpstream.start();
+    static final String OPENAI_KEY = "sk-e2e-openai-SECRET-0001";
+    static final String ANTHROPIC_KEY = "sk-ant-e2e-SECRET-0002";
+    static final String GEMINI_KEY = "AIza-e2e-SECRET-0003";
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void upstreams(DynamicPropertyRegistry registry) {
+        registry.add("gateway.providers.openai.base-url", () -> UPSTREAM.url("/v1"));
+        registry.add("gateway.providers.openai.api-key", () -> OPENAI_KEY);
+        registry.add("gateway.providers.anthropic.base-url", () -> UPSTREAM.url(""));
+        registry.add("gateway.providers.anthropic.api-key", () -> ANTHROPIC_KEY);
+        registry.add("gateway.providers.gemini.base-url", () -> UPSTREAM.url(""));
+        registry.add("gateway.providers.gemini.api-key", () -> GEMINI_KEY);
+        registry.add("gateway.providers.ollama.base-url", () -> UPSTREAM.url(""));
+        registry.add("gateway.providers.retry.max-retries", () -> "2");
+        registry.add("gateway.providers.retry.initial-backoff", () -> "10ms");
+        registry.add("gateway.providers.retry.max-backoff", () -> "40ms");
+        registry.add("gateway.providers.first-token-timeout", () -> "1s");
+        registry.add("gateway.stream.idle-timeout", () -> "3s");
+        registry.add("gateway.models.aliases.smart", () -> "openai/flaky-model,anthropic/claude-test");
+    }
+
+    /** A frame as the client sees it; pings and the leading retry hint are left out. */
+    record Frame(String event, String data) {
+
+        JsonNode json() {
+            return WireJson.parse(data.getBytes(StandardCharsets.UTF_8));
+        }
+
+        boolean terminal() {
+            return event == null && (data.contains("\"done\":true") || data.startsWith("{\"error\""));
+        }
+    }
+
+    /** Streams {@code GET /api/llm?prompt=hi&model=…} to its end. */
+    List<Frame> stream(String model) {
+        return WebClient.create("http://127.0.0.1:" + port).get()
+                .uri(uri -> uri.path("/api/llm").queryParam("prompt", "hi").queryParam("model", model).build())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .filter(event -> event.data() != null && !"ping".equals(event.event()))
+                .map(event -> new Frame(event.event(), event.data()))
+                .collectList()
+                .block(Duration.ofSeconds(20));
+    }
+
+    /** The text of all token frames. */
+    static String text(List<Frame> frames) {
+        StringBuilder text = new StringBuilder();
+        frames.stream().filter(frame -> frame.event() == null && frame.data().startsWith("{\"token\""))
+                .forEach(frame -> text.append(frame.json().path("token").asString()));
+        return text.toString();
+    }
+
+    static Frame last(List<Frame> frames) {
+        return frames.get(frames.size() - 1);
+    }
+
+    /** Answers by request path prefix; anything else gets a 404. */
+    static Function<FakeUpstream.Recorded, FakeUpstream.Reply> byPath(
+            Map<String, Function<FakeUpstream.Recorded, FakeUpstream.Reply>> routes) {
+        return request -> routes.entrySet().stream().filter(route -> request.uri().startsWith(route.getKey()))
+                .findFirst().map(route -> route.getValue().apply(request))
+                .orElseGet(() -> FakeUpstream.Reply.status(404, "{}", Map.of()));
+    }
+
+    static long requestsTo(String pathPrefix) {
+        return UPSTREAM.requests().stream().filter(request -> request.uri().startsWith(pathPrefix)).count();
+    }
+}

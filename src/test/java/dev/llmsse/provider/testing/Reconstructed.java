@@ -1,0 +1,101 @@
+package dev.llmsse.provider.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+import dev.llmsse.provider.ProviderException;
+import dev.llmsse.stream.StreamEvent;
+
+import reactor.core.publisher.Signal;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a client rebuilds from a provider stream: the text, the tool calls, how it ended and the usage.
+ * Building it also checks the stream's shape: nothing after the terminal event, tool deltas and ends only
+ * for started calls.
+ *
+ * @param text    all tokens joined
+ * @param tools   tool calls by index
+ * @param outcome {@code done:<finishReason>} or {@code error:<code>}
+ * @param usage   the usage reported with {@code done}, or null
+ */
+public record Reconstructed(String text, List<Tool> tools, String outcome, StreamEvent.Usage usage) {
+
+    /**
+     * @param id        the provider's call id, where it gives one
+     * @param name      the function name
+     * @param arguments the argument deltas joined
+     * @param ended     whether a {@code ToolCallEnd} came
+     */
+    public record Tool(String id, String name, String arguments, boolean ended) {
+    }
+
+    /**
+     * The form the project's own {@code X.expected.json} files use:
+     * {@code {"text", "tools": [{"id","name","arguments","ended"}], "outcome", "usage": {"input","output","reasoning"}}}.
+     */
+    public static Reconstructed fromJson(JsonNode json) {
+        List<Tool> tools = new ArrayList<>();
+        json.path("tools").forEach(tool -> tools.add(new Tool(tool.path("id").asString(null),
+                tool.path("name").asString(), tool.path("arguments").asString(), tool.path("ended").asBoolean())));
+        JsonNode usage = json.path("usage");
+        return new Reconstructed(json.path("text").asString(""), tools, json.path("outcome").asString(),
+                usage.isObject() ? new StreamEvent.Usage(number(usage, "input"), number(usage, "output"),
+                        number(usage, "reasoning")) : null);
+    }
+
+    private static Long number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asLong();
+    }
+
+    public static Reconstructed of(List<Signal<StreamEvent>> signals) {
+        StringBuilder text = new StringBuilder();
+        TreeMap<Integer, Tool> tools = new TreeMap<>();
+        String outcome = null;
+        StreamEvent.Usage usage = null;
+        for (Signal<StreamEvent> signal : signals) {
+            if (outcome != null && !signal.isOnComplete()) {
+                throw new AssertionError("signal after the terminal event: " + signal);
+            }
+            if (signal.isOnError()) {
+                Throwable error = signal.getThrowable();
+                outcome = error instanceof ProviderException provider ? "error:" + provider.code()
+                        : "unexpected:" + error;
+            } else if (signal.isOnNext()) {
+                StreamEvent event = signal.get();
+                if (event instanceof StreamEvent.Token token) {
+                    text.append(token.text());
+                } else if (event instanceof StreamEvent.ToolCallStart start) {
+                    if (tools.put(start.index(), new Tool(start.id(), start.name(), "", false)) != null) {
+                        throw new AssertionError("tool " + start.index() + " started twice");
+                    }
+                } else if (event instanceof StreamEvent.ToolCallDelta delta) {
+                    Tool tool = started(tools, delta.index());
+                    tools.put(delta.index(), new Tool(tool.id(), tool.name(), tool.arguments() + delta.arguments(),
+                            false));
+                } else if (event instanceof StreamEvent.ToolCallEnd end) {
+                    Tool tool = started(tools, end.index());
+                    tools.put(end.index(), new Tool(tool.id(), tool.name(), tool.arguments(), true));
+                } else if (event instanceof StreamEvent.Done done) {
+                    outcome = "done:" + done.finishReason();
+                    usage = done.usage();
+                } else {
+                    throw new AssertionError("a provider emitted " + event);
+                }
+            } else if (outcome == null) {
+                outcome = "completed-without-terminal";
+            }
+        }
+        return new Reconstructed(text.toString(), new ArrayList<>(tools.values()), outcome, usage);
+    }
+
+    private static Tool started(TreeMap<Integer, Tool> tools, int index) {
+        Tool tool = tools.get(index);
+        if (tool == null || tool.ended()) {
+            throw new AssertionError("tool " + index + " not open");
+        }
+        return tool;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.llmsse.provider.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.llmsse.provider.ProviderException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.NettyDataBufferFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.codec.ServerSentEventHttpMessageReader;
+import org.springframework.mock.http.client.reactive.MockClientHttpResponse;
+
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+class SseDecoderTest {
+
+    private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
+
+    @Test
+    void decodesChunksIntoEvents() {
+        Flux<DataBuffer> body = chunks("event: a\r", "\ndata: x", "y\r\n\r\n", "data: {\"k\":1}\n\n");
+        StepVerifier.create(SseDecoder.decode(body, DecodeLimits.DEFAULT).map(e -> e.type() + "=" + e.text()))
+                .expectNext("a=xy", "message={\"k\":1}")
+                .verifyComplete();
+    }
+
+    @Test
+    void anOverlongLineFailsWithAProtocolError() {
+        Flux<DataBuffer> body = chunks("data: 0123456789", "0123456789", "0123456789\n\n");
+        StepVerifier.create(SseDecoder.decode(body, new DecodeLimits(20, 100)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOfSatisfying(ProviderException.class,
+                        provider -> {
+                            assertThat(provider.code()).isEqualTo("upstream_protocol");
+                            assertThat(provider.retryable()).isFalse();
+                        }))
+                .verify();
+    }
+
+    @Test
+    void anEndlessLineWithoutAnyLineEndFailsToo() {
+        Flux<DataBuffer> body = Flux.range(0, 1000).map(i -> BUFFERS.wrap(new byte[100]));
+        StepVerifier.create(SseDecoder.decode(body, new DecodeLimits(10_000, 10_000)))
+                .expectError(ProviderException.class)
+                .verify();
+    }
+
+    @Test
+    void anOversizedEventOfShortLinesFails() {
+        Flux<DataBuffer> body = Flux.range(0, 100).map(i -> BUFFERS.wrap(utf8("data: 0123456789\n")));
+        StepVerifier.create(SseDecoder.decode(body, new DecodeLimits(100, 500)))
+                .expectErrorSatisfies(error -> assertThat(((ProviderException) error).code())
+                        .isEqualTo("upstream_protocol"))
+                .verify();
+    }
+
+    @Test
+    void aForeignLineRaisesTheGivenErrorWhenAsked() {
+        Flux<DataBuffer> body = chunks("data: 1\n\ndata: 2\n\n{\n  \"error\": {}\n}\n");
+        StepVerifier.create(SseDecoder.decode(body, DecodeLimits.DEFAULT,
+                () -> new ProviderException("upstream_error", "x", true)).map(SseEvent::text))
+                .expectNext("1", "2")
+                .expectErrorSatisfies(error -> assertThat(((ProviderException) error).code())
+                        .isEqualTo("upstream_error"))
+                .verify();
+    }
+
+    @Test
+    void releasesEveryPooledChunk() {
+        NettyDataBufferFactory pooled = new NettyDataBufferFactory(PooledByteBufAllocator.DEFAULT);
+        List<ByteBuf> allocated = new ArrayList<>();
+        Flux<DataBuffer> body = Flux.just("data: \u00e9", "te\n\n", "data: 2\n\n").map(text -> {
+            DataBuffer buffer = pooled.allocateBuffer(64).write(utf8(text));
+            allocated.add(NettyDataBufferFactory.toByteBuf(buffer));
+            return buffer;
+        });
+        StepVerifier.create(SseDecoder.decode(body, DecodeLimits.DEFAULT).map(SseEvent::text))
+                .expectNext("\u00e9te", "2")
+                .verifyComplete();
+        assertThat(allocated).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
+    }
+
+    /**
+     * Why this decoder exists: Spring's reader cuts lines at LF only, so a CR-only stream (valid per WHATWG)
+     * yields no proper events, and it keeps a leading BOM in the first field name's place.
+     */
+    @Test
+    void springsReaderMissesCrLineEndsWhichThisDecoderHandles() {
+        String body = "data: a\rdata: b\r\rdata: c\r\r";
+        List<String> ours = SseDecoder.decode(chunks(body), DecodeLimits.DEFAULT).map(SseEvent::text)
+                .collectList().block();
+        assertThat(ours).containsExactly("a\nb", "c");
+
+        MockClientHttpResponse response = new MockClientHttpResponse(HttpStatus.OK);
+        response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+        response.setBody(body);
+        List<Object> springs = new ServerSentEventHttpMessageReader()
+                .read(ResolvableType.forClassWithGenerics(ServerSentEvent.class, String.class), response, java.util.Map.of())
+                .map(event -> (Object) ((ServerSentEvent<?>) event).data())
+                .collectList().block();
+        assertThat(springs).isNotEqualTo(List.of("a\nb", "c"));
+    }
+
+    private static Flux<DataBuffer> chunks(String... parts) {
+        return Flux.fromIterable(Arrays.asList(parts)).map(part -> BUFFERS.wrap(utf8(part)));
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
