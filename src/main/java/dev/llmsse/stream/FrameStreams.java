@@ -25,7 +25,7 @@ final class FrameStreams {
     private final Scheduler timer;
     private final Runnable onHeartbeat;
     private final ServerSentEvent<String> handoffHint;
-    private final Sinks.Empty<Void> handoff = Sinks.empty();
+    private volatile Sinks.Empty<Void> handoff = Sinks.empty();
 
     FrameStreams(Duration heartbeat, Duration retry, Duration handoffRetry, Scheduler timer, Runnable onHeartbeat) {
         this.heartbeat = heartbeat;
@@ -44,6 +44,11 @@ final class FrameStreams {
         handoff.tryEmitEmpty();
     }
 
+    /** Clients attaching from now on are not handed off (after a restart). */
+    void acceptAgain() {
+        handoff = Sinks.empty();
+    }
+
     /** The client's frames for {@code events} of generation {@code generationId}. */
     Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
         AtomicBoolean ended = new AtomicBoolean();
@@ -51,7 +56,7 @@ final class FrameStreams {
                 .doOnNext(event -> ended.compareAndSet(false, event.terminal()))
                 .map(event -> event == HEARTBEAT ? ping() : frame(generationId, event))
                 // Cancels between two frames, never inside one.
-                .takeUntilOther(handoff.asMono());
+                .takeUntilOther(handoff.asMono().then());
         return Flux.concat(Mono.just(retryHint), frames,
                 Mono.fromSupplier(() -> handoffHint).filter(hint -> !ended.get()));
     }

@@ -24,7 +24,15 @@ final class StreamDrain implements SmartLifecycle {
 
     @Override
     public void start() {
+        // A restart after a stop (a context restart) takes streams again.
+        streams.resume();
         running = true;
+    }
+
+    /** Draining is for shutdown; a paused context (Spring's test context cache) must keep its streams. */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     @Override

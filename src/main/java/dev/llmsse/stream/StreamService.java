@@ -83,6 +83,12 @@ public class StreamService {
         }
     }
 
+    /** Takes new streams again after {@link #beginDrain()} (a restarted context). */
+    public void resume() {
+        draining = false;
+        frames.acceptAgain();
+    }
+
     /**
      * Completes when every generation of this replica has ended, or after {@code timeout}; then ends the
      * ones still running with a retryable {@code shutdown} error, so that no stream ends without a terminal
