@@ -16,6 +16,8 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.retry.Retry;
 
+import io.micrometer.core.instrument.Metrics;
+
 /**
  * Wraps one or more {@code provider/model} targets with what happens before the first token: retries with
  * jittered exponential backoff (honouring {@code Retry-After}), a first-token deadline, then the next target
@@ -104,6 +106,9 @@ final class ResilientProvider implements ChatProvider {
         }
         LOG.info("retrying {}/{} in {} ms after {}", target.provider().id(), target.model(), delay.toMillis(),
                 failure.code());
+        // The global registry, which Spring Boot feeds into /actuator/prometheus.
+        Metrics.counter("llmsse.upstream.retries", "provider", target.provider().id(), "code", failure.code())
+                .increment();
         return Mono.delay(delay, timer);
     }
 

@@ -6,7 +6,11 @@ import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.wire.DecodeLimits;
 
 import io.netty.channel.ChannelOption;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.stereotype.Component;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -30,7 +34,20 @@ public class UpstreamHttp implements DisposableBean {
     private final HttpClient httpClient;
     private final DecodeLimits limits;
 
+    private final ObservationRegistry observations;
+
+    /** Without observations: for tests and tools outside a Spring context. */
     public UpstreamHttp(GatewayProperties properties) {
+        this(properties, ObservationRegistry.NOOP);
+    }
+
+    @Autowired
+    public UpstreamHttp(GatewayProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        this(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+    }
+
+    private UpstreamHttp(GatewayProperties properties, ObservationRegistry observations) {
+        this.observations = observations;
         GatewayProperties.Providers settings = properties.providers();
         this.pool = ConnectionProvider.builder("upstream")
                 .maxConnections(settings.maxConnections())
@@ -48,6 +65,8 @@ public class UpstreamHttp implements DisposableBean {
     public WebClient client(String baseUrl) {
         return WebClient.builder()
                 .clientConnector(new ReactorClientHttpConnector(httpClient))
+                // http.client.requests by status: upstream requests as Prometheus sees them
+                .observationRegistry(observations)
                 .baseUrl(stripTrailingSlash(baseUrl))
                 .build();
     }
