@@ -12,12 +12,14 @@ import reactor.core.publisher.Flux;
 /**
  * Decodes an upstream {@code text/event-stream} body into {@link SseEvent}s, incrementally and on bytes.
  *
- * <p>Why not Spring's {@code bodyToFlux(ServerSentEvent.class)}: its reader cuts lines at LF and CRLF only,
- * so a stream with CR-only line ends (valid per WHATWG; {@code wpt/format-newlines} and
- * {@code wpt/format-comments} in {@code sse-conformance/cases.json} use them) does not come through as the
- * events a browser would see; {@code SseDecoderTest.springsReaderMissesCrLineEndsWhichThisDecoderHandles}
- * pins that down. It also decodes every chunk to a {@code String} before splitting it, a second pass over
- * every byte on the hot path, where this decoder scans bytes once and leaves {@code data} as bytes for Jackson.
+ * <p>Why not Spring's {@code bodyToFlux(ServerSentEvent.class)}: checked against Spring Framework 7.0.8
+ * ({@code SseDecoderTest.springsReaderDiffersFromWhatwg}), its reader cuts lines at LF and CRLF only, so a
+ * stream with CR-only line ends ({@code wpt/format-newlines}, {@code wpt/format-comments}) comes through as
+ * one event holding the raw CRs; a {@code retry: 1000x} line fails the whole stream with a
+ * {@code NumberFormatException}; an unterminated last event is dispatched; a leading BOM, or {@code data}
+ * without a colon, loses the data; it trims {@code event} values and accepts ids containing NUL. It also
+ * decodes every chunk to a {@code String} before splitting, a second pass over every byte on the hot path,
+ * where this decoder scans bytes once and leaves {@code data} as bytes for Jackson.
  *
  * <p>What it guarantees: WHATWG dispatch rules (events without data are not dispatched, an event not
  * followed by a blank line before the end of the body is dropped), bounded memory per {@link DecodeLimits}

@@ -18,6 +18,20 @@ public final class Chunkings {
         return List.of(Arrays.copyOfRange(body, 0, offset), Arrays.copyOfRange(body, offset, body.length));
     }
 
+    /** The body cut at every given offset at once (offsets ascending). */
+    public static List<byte[]> cutAt(byte[] body, int[] offsets) {
+        List<byte[]> chunks = new ArrayList<>(offsets.length + 1);
+        int from = 0;
+        for (int offset : offsets) {
+            if (offset > from && offset < body.length) {
+                chunks.add(Arrays.copyOfRange(body, from, offset));
+                from = offset;
+            }
+        }
+        chunks.add(Arrays.copyOfRange(body, from, body.length));
+        return chunks;
+    }
+
     /** One chunk per byte. */
     public static List<byte[]> bytewise(byte[] body) {
         List<byte[]> chunks = new ArrayList<>(body.length);
@@ -66,7 +80,7 @@ public final class Chunkings {
                 offsets.add(interesting.get(random.nextInt(interesting.size())));
             }
         }
-        for (int i = 0; i < cap / 4; i++) {
+        for (int i = 0; i < Math.min(cap / 4, 256); i++) {
             offsets.add(random.nextInt(body.length + 1));
         }
         return offsets.stream().mapToInt(Integer::intValue).toArray();
