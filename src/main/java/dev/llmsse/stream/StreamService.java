@@ -27,6 +27,8 @@ public class StreamService {
 
     private static final ServerSentEvent<String> PING =
             ServerSentEvent.<String>builder("keep-alive").event("ping").build();
+    // Stands for a ping inside the merged stream of log events; never logged, compared by identity.
+    private static final LoggedEvent HEARTBEAT = new LoggedEvent(0, "ping", "keep-alive", false);
 
     private final GatewayProperties.Stream settings;
     private final Scheduler timer;
@@ -139,15 +141,18 @@ public class StreamService {
     /** The log's frames merged with pings that start at once and stop when the log ends. */
     private Flux<ServerSentEvent<String>> withHeartbeat(Generation generation, long afterSeq) {
         Sinks.Empty<Void> logEnded = Sinks.empty();
-        Flux<ServerSentEvent<String>> events = generation.follow(afterSeq)
-                .map(event -> frame(generation.id(), event))
+        Flux<LoggedEvent> events = generation.follow(afterSeq)
                 .doFinally(signal -> logEnded.tryEmitEmpty());
         Duration interval = settings.heartbeat();
-        Flux<ServerSentEvent<String>> pings = Flux.interval(interval, interval, timer)
+        Flux<LoggedEvent> pings = Flux.interval(interval, interval, timer)
                 .onBackpressureDrop()
-                .map(tick -> PING)
+                .map(tick -> HEARTBEAT)
                 .takeUntilOther(logEnded.asMono());
-        return Flux.merge(events, pings);
+        // A merge drains its sources' queues in turn, not in arrival order: while the client is slow to read,
+        // a queued ping could otherwise be sent after the terminal frame. Nothing may follow that frame.
+        return Flux.merge(events, pings)
+                .takeUntil(LoggedEvent::terminal)
+                .map(event -> event == HEARTBEAT ? PING : frame(generation.id(), event));
     }
 
     private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {
