@@ -122,6 +122,26 @@ class BadInputTest {
                 415, "unsupported_media_type");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"garbage;;", "text/event-stream;q=x", "text/event-stream, "})
+    void acceptHeaderThatDoesNotParseIsIgnored(String accept) {
+        // Found by the fuzz test: Spring's negotiation failed on it, for the stream (empty 406) and for the
+        // problem document (a problem content type with an empty body).
+        problem(client.get().uri("/api/llm").header("Accept", accept).exchange(), 400, "bad_request");
+        byte[] body = client.get().uri(llm("hi")).header("Accept", accept).exchange()
+                .expectStatus().isOk()
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(SseConformance.assertWellFormed(body, RETRY_MILLIS).text()).isEqualTo("You said: hi");
+    }
+
+    @Test
+    void acceptHeaderWithMoreMediaTypesThanSpringSortsIsIgnored() {
+        String accept = "text/event-stream, ".repeat(60) + "*/*";
+
+        problem(client.get().uri("/api/llm").header("Accept", accept).exchange(), 400, "bad_request");
+        client.get().uri(llm("hi")).header("Accept", accept).exchange().expectStatus().isOk();
+    }
+
     @Test
     void unknownProviderIs400NamingTheAvailableOnes() {
         JsonNode problem = problem(client.get().uri(llm("hi", "model", "nope/gpt-4o")).exchange(), 400,
