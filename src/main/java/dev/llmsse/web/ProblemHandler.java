@@ -1,6 +1,7 @@
 package dev.llmsse.web;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import dev.llmsse.provider.UnknownModelException;
 import dev.llmsse.session.StoreUnavailableException;
@@ -15,12 +16,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+
+import reactor.core.publisher.Mono;
 
 /**
  * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
@@ -107,6 +112,38 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         // Logged by type and message only where we trust the message: this is a bug of ours.
         LOG.error("unhandled error", error);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "the gateway failed");
+    }
+
+    /**
+     * Problems that Spring raises itself (an unreadable or oversized body, a wrong media type, an unknown path)
+     * get the same shape as ours: a {@code code} and a {@code detail}.
+     */
+    @Override
+    protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem) {
+            if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
+                problem.setProperty("code", codeFor(status));
+            }
+            if (problem.getDetail() == null) {
+                problem.setDetail(status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
+                        ? "the request body is too large" : reasonFor(status));
+            }
+        }
+        return super.createResponseEntity(body, headers, status, exchange);
+    }
+
+    private static String codeFor(HttpStatusCode status) {
+        if (status.value() == HttpStatus.CONTENT_TOO_LARGE.value()) {
+            return "too_large";
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "http_" + status.value() : known.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String reasonFor(HttpStatusCode status) {
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "HTTP " + status.value() : known.getReasonPhrase();
     }
 
     static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
