@@ -11,6 +11,10 @@ import dev.llmsse.provider.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
+import dev.llmsse.session.InMemorySessionStore;
+import dev.llmsse.session.LocalReplicaBus;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.codec.ServerSentEvent;
@@ -33,8 +37,11 @@ class NothingAfterTerminalFrameTest {
 
     @Test
     void pingsQueuedWhileTheClientIsSlowNeverFollowTheTerminalFrame() {
-        StreamService service = new StreamService(settings(), timer);
-        Attachment attachment = service.streamPrompt(model(), request(), null);
+        StreamService service = new StreamService(settings(),
+                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), timer,
+                new InMemorySessionStore(timer), new LocalReplicaBus(), name -> model(),
+                new Ownership("replica", Duration.ofSeconds(3), timer), new SimpleMeterRegistry());
+        Attachment attachment = service.streamPrompt(model(), request(), null).block();
         Flux<ServerSentEvent<String>> frames = ((Attachment.Frames) attachment).frames();
 
         StepVerifier.create(frames, 1)
