@@ -38,7 +38,11 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     private long start;
     private long now;
     private long lastToken;
+    private long lastRead;
+    private long bytes;
     private int tokens;
+    private int heartbeats;
+    private boolean headers;
     private boolean done;
     private boolean errorFrame;
     private boolean finished;
@@ -93,12 +97,14 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         now = System.nanoTime();
+        lastRead = now;
         try {
             if (finished) {
                 return;
             }
             if (msg instanceof HttpResponse response) {
                 PhaseStats.record(stats.headersMicros, now - start);
+                headers = true;
                 int status = response.status().code();
                 if (status != 200) {
                     finish("status " + status);
@@ -110,6 +116,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
                 }
             }
             if (msg instanceof HttpContent content) {
+                bytes += content.content().readableBytes();
                 content.content().forEachByte(scanner);
                 if (!finished && msg instanceof LastHttpContent) {
                     finish(errorFrame ? "error frame" : done ? null : "ended without terminal event");
@@ -128,7 +135,10 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
         }
         switch (kind) {
             case TOKEN -> token();
-            case PING -> stats.heartbeats++;
+            case PING -> {
+                stats.heartbeats++;
+                heartbeats++;
+            }
             case DONE -> done = true;
             case ERROR -> errorFrame = true;
             default -> {
@@ -166,8 +176,16 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
-            finish(phase.client.aborting ? "unfinished at the time limit"
-                    : errorFrame ? "error frame" : done ? null : "closed before the end");
+            if (phase.client.aborting) {
+                finish("unfinished at the time limit, " + (!headers ? "no response headers"
+                        : tokens == 0 ? "no token yet" : "mid-stream"));
+                phase.client.unfinished(String.format(
+                        "rid %d: %d tokens, %d heartbeats, %d bytes, last read %.1f s ago, opened %.1f s ago",
+                        rid, tokens, heartbeats, bytes, lastRead == 0 ? -1 : (System.nanoTime() - lastRead) / 1e9,
+                        (System.nanoTime() - start) / 1e9));
+            } else {
+                finish(errorFrame ? "error frame" : done ? null : "closed before the end");
+            }
         }
         ctx.fireChannelInactive();
     }

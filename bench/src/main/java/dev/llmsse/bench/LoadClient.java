@@ -123,6 +123,15 @@ public final class LoadClient {
         this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(args.integer("max-seconds", 600));
     }
 
+    private final AtomicInteger unfinishedReported = new AtomicInteger();
+
+    /** Describes a stream that was still open at the time limit (the first few only). */
+    void unfinished(String description) {
+        if (unfinishedReported.incrementAndGet() <= 10) {
+            log("still open at the time limit: %s", description);
+        }
+    }
+
     /** Starts one stream of {@code phase} on the next event loop; callable from any thread. */
     void launch(Phase phase) {
         if (aborting) {
