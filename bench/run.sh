@@ -179,7 +179,7 @@ start_gateway() { # extra args
         >"$WORK/logs/gateway-$GW_COUNT.log" 2>&1 &
     GW_PID=$!
     STARTED+=("$GW_PID")
-    if ! wait_http "http://127.0.0.1:$GW_PORT/actuator/health/readiness" 90 UP; then
+    if ! wait_http "http://127.0.0.1:$GW_PORT/actuator/health/readiness" 180 UP; then
         tail -50 "$WORK/logs/gateway-$GW_COUNT.log"; exit 1
     fi
 }

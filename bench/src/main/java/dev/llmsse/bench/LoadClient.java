@@ -389,16 +389,37 @@ public final class LoadClient {
         return out;
     }
 
+    /** Each loop runs a task every 10 ms and records how late it ran: the client's own scheduling delay. */
     private void startLagProbes() {
-        long periodNanos = TimeUnit.MILLISECONDS.toNanos(10);
         for (EventLoop loop : loops) {
-            Histogram lag = loopLag.get(loop);
-            long begin = System.nanoTime();
-            long[] tick = {0};
-            loop.scheduleAtFixedRate(() -> {
-                tick[0]++;
-                PhaseStats.record(lag, System.nanoTime() - (begin + tick[0] * periodNanos));
-            }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+            loop.execute(new LagProbe(loop, loopLag.get(loop)));
+        }
+    }
+
+    /** Re-schedules itself with a fixed delay, so each sample is the lateness of one wake-up alone. */
+    private static final class LagProbe implements Runnable {
+
+        private static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+        private final EventLoop loop;
+        private final Histogram lag;
+        private long due;
+
+        LagProbe(EventLoop loop, Histogram lag) {
+            this.loop = loop;
+            this.lag = lag;
+        }
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            if (due != 0) {
+                PhaseStats.record(lag, now - due);
+            }
+            if (loop.isShuttingDown()) {
+                return;
+            }
+            due = now + PERIOD_NANOS;
+            loop.schedule(this, PERIOD_NANOS, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -68,9 +69,10 @@ public final class MockUpstream {
         return stats;
     }
 
+    /** Bounded: a shutdown hook must not wait forever (seen: the group's termination never signalled). */
     void close() {
-        server.close().syncUninterruptibly();
-        group.shutdownGracefully().syncUninterruptibly();
+        server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 
     public static void main(String[] argv) throws Exception {
