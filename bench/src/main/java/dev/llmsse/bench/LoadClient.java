@@ -493,8 +493,9 @@ public final class LoadClient {
         Map<String, Object> processes = (Map<String, Object>) result.get("processes");
         processes.forEach((name, value) -> {
             Map<String, Object> p = (Map<String, Object>) value;
-            System.out.printf("%-7s rss idle %s KB, peak %s KB, plateau %s KB; cpu %s%% of a core%n", name,
-                    p.get("rssIdleKb"), p.get("rssPeakKb"), p.get("rssPlateauKb"), p.get("cpuPercent"));
+            System.out.printf("%-7s rss idle %s KB, peak %s KB, plateau %s KB; cpu %s%% of a core, waited for cpu %s%%%n",
+                    name, p.get("rssIdleKb"), p.get("rssPeakKb"), p.get("rssPlateauKb"), p.get("cpuPercent"),
+                    p.get("cpuWaitPercent"));
         });
         if (result.containsKey("upstream")) {
             System.out.printf("upstream %s%n", result.get("upstream"));

@@ -28,6 +28,8 @@ final class ProcSampler implements Runnable {
         long rssPlateauKb = -1;
         long cpuTicksStart;
         long cpuTicksEnd;
+        long runDelayStart;
+        long runDelayEnd;
         long wallStartNanos;
         long wallEndNanos;
 
@@ -41,6 +43,12 @@ final class ProcSampler implements Runnable {
             return wall <= 0 ? 0 : (cpuTicksEnd - cpuTicksStart) / TICKS_PER_SECOND / wall * 100.0;
         }
 
+        /** Time its threads spent runnable but waiting for a CPU, in % of the wall time (summed over threads). */
+        double cpuWaitPercent() {
+            double wall = wallEndNanos - wallStartNanos;
+            return wall <= 0 ? 0 : (runDelayEnd - runDelayStart) / wall * 100.0;
+        }
+
         Map<String, Object> json() {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("pids", pids);
@@ -49,6 +57,7 @@ final class ProcSampler implements Runnable {
             out.put("rssPlateauKb", rssPlateauKb);
             out.put("hwmKb", hwmKb(pids));
             out.put("cpuPercent", Math.round(cpuPercent() * 10) / 10.0);
+            out.put("cpuWaitPercent", Math.round(cpuWaitPercent() * 10) / 10.0);
             return out;
         }
     }
@@ -87,6 +96,7 @@ final class ProcSampler implements Runnable {
             group.rssIdleKb = rssKb(group.pids);
             group.rssPeakKb = group.rssIdleKb;
             group.cpuTicksStart = cpuTicks(group.pids);
+            group.runDelayStart = runDelayNanos(group.pids);
             group.wallStartNanos = now;
         }
         tracking = true;
@@ -104,6 +114,7 @@ final class ProcSampler implements Runnable {
         long now = System.nanoTime();
         for (Group group : groups) {
             group.cpuTicksEnd = cpuTicks(group.pids);
+            group.runDelayEnd = runDelayNanos(group.pids);
             group.wallEndNanos = now;
             group.rssPeakKb = Math.max(group.rssPeakKb, rssKb(group.pids));
         }
@@ -152,6 +163,30 @@ final class ProcSampler implements Runnable {
                 }
             } catch (IOException | RuntimeException gone) {
                 // The process ended or /proc is not there: count nothing for it.
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The sum over every thread of the processes of the time spent waiting on a run queue
+     * ({@code /proc/<pid>/task/<tid>/schedstat}, second field, ns): how much the machine made them wait.
+     * Threads that ended in between are not counted.
+     */
+    static long runDelayNanos(List<Long> pids) {
+        long sum = 0;
+        for (long pid : pids) {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
+                        sum += Long.parseLong(fields[1]);
+                    } catch (IOException | RuntimeException gone) {
+                        // the thread ended
+                    }
+                }
+            } catch (IOException | RuntimeException gone) {
+                // the process ended
             }
         }
         return sum;

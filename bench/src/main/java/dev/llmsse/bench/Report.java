@@ -83,8 +83,10 @@ public final class Report {
         line("All three targets share this machine's 2 cores with the load client and the mock upstream, and were "
                 + "measured one after the other in this run. Times are in milliseconds; **TTFT** is time to first "
                 + "token from the start of the connect, **gap** every inter-token gap, **ev/s** token events per "
-                + "second received in the steady window (offered rate in brackets), **CPU** the target's CPU time "
-                + "in % of one core while measuring. **direct** is the mock upstream itself (the physical limit), "
+                + "second received in the steady window (offered rate in brackets), **CPU used / waited** the "
+                + "target's CPU time and the time its threads were runnable but waiting for a CPU (run queue, from "
+                + "`/proc/<pid>/task/*/schedstat`), both in % of one core while measuring: a high wait means the "
+                + "machine, not the target, was short. **direct** is the mock upstream itself (the physical limit), "
                 + "**nginx** a pure proxy with buffering off in front of it.");
         line("");
         for (Map.Entry<String, String> note : meta.entrySet()) {
@@ -135,7 +137,7 @@ public final class Report {
         }
         line("");
         line("| target | streams ok / err | TTFT p50 | p90 | p99 | max | gap p50 | p90 | p99 | max | ev/s (offered) "
-                + "| CPU % | mock CPU % | upstream conns opened | client CPU %, loop lag p99 |");
+                + "| CPU % used / waited | mock CPU % | upstream conns opened | client CPU % used / waited, loop lag p99 |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String target : TARGETS) {
             JsonNode r = results.get(target);
@@ -150,9 +152,10 @@ public final class Report {
                     + " | " + ms(gap, "p50") + " | " + ms(gap, "p90") + " | " + ms(gap, "p99") + " | " + ms(gap, "max")
                     + " | " + num(m.path("tokenEventsPerSecond").asDouble(), 0) + " ("
                     + num(r.path("offeredTokenEventsPerSecond").asDouble(), 0) + ")"
-                    + " | " + cpu(r, "server") + " | " + cpu(r, target.equals("direct") ? "server" : "mock")
+                    + " | " + cpuWait(r, "server") + " | " + cpu(r, target.equals("direct") ? "server" : "mock")
                     + " | " + r.path("upstream").path("connectionsOpened").asString("-")
-                    + " | " + cpu(r, "client") + ", " + ms(r.path("clientLoopLagMicros"), "p99") + starved(r) + " |");
+                    + " | " + cpuWait(r, "client") + ", " + ms(r.path("clientLoopLagMicros"), "p99") + starved(r)
+                    + " |");
         }
         line("");
         JsonNode gateway = results.get("gateway");
@@ -197,7 +200,7 @@ public final class Report {
                 + "at the plateau. For direct the \"server\" is the mock upstream; for nginx its master and workers.");
         line("");
         line("| target | open at plateau | ok / err | RSS idle MB | RSS plateau MB | **KB / stream** | live heap idle → plateau MB "
-                + "| heap KB / stream | CPU % | heartbeats | TTFT p99 | gap p99 | gap max |");
+                + "| heap KB / stream | CPU % used / waited | heartbeats | TTFT p99 | gap p99 | gap max |");
         line("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         Map<String, Double> perStream = new LinkedHashMap<>();
         for (String target : TARGETS) {
@@ -222,7 +225,7 @@ public final class Report {
             }
             line("| " + target + " | " + open + " | " + m.path("completed").asLong() + " / " + errors(m)
                     + " | " + num(idle / 1024.0, 1) + " | " + num(plateau / 1024.0, 1) + " | **" + num(kbPerStream, 1)
-                    + "** | " + heap + " | " + heapPerStream + " | " + cpu(r, "server") + " | "
+                    + "** | " + heap + " | " + heapPerStream + " | " + cpuWait(r, "server") + " | "
                     + m.path("heartbeats").asLong() + " | " + ms(m.path("ttftMicros"), "p99") + " | "
                     + ms(m.path("gapMicros"), "p99") + " | " + ms(m.path("gapMicros"), "max") + starved(r) + " |");
         }
@@ -348,6 +351,15 @@ public final class Report {
     private static String cpu(JsonNode result, String group) {
         JsonNode node = result.path("processes").path(group).path("cpuPercent");
         return node.isMissingNode() ? "-" : num(node.asDouble(), 0);
+    }
+
+    /** CPU used and time spent runnable but waiting for a CPU, both in % of one core, e.g. "76 / 40". */
+    private static String cpuWait(JsonNode result, String group) {
+        JsonNode node = result.path("processes").path(group);
+        if (node.isMissingNode()) {
+            return "-";
+        }
+        return num(node.path("cpuPercent").asDouble(), 0) + " / " + num(node.path("cpuWaitPercent").asDouble(), 0);
     }
 
     private static double micros(JsonNode result, String histogram, String percentile) {
