@@ -7,6 +7,9 @@
 # It builds the gateway and the bench jar, starts the mock upstream, an nginx pure proxy and (per scenario)
 # the gateway, runs each scenario against direct / nginx / gateway one after the other, writes the markdown
 # table, and stops everything it started (only those PIDs) on exit, however it exits.
+# The whole script is one compound command, so bash parses it completely before running it: editing or
+# checking out this file during a run cannot change the run.
+{
 set -Eeuo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -283,7 +286,8 @@ run_scenario() {
         fi
         local extra=()
         if [[ $target == gateway ]]; then
-            extra=(--idle-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
+            extra=(--idle-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info"
+                --end-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
             [[ $id == c ]] && extra+=(--plateau-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
         fi
         run_client "$id" "$target" "$max" --url "$(url_for "$target" "$t" "$d" "$f")" \
@@ -379,3 +383,5 @@ echo "loadEnd=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$META"
 mkdir -p "$(dirname "$OUT")"
 java -cp "$BENCH_JAR" dev.llmsse.bench.Report --dir "$RAW" --out "$OUT"
 log "results: $OUT"
+exit 0
+}

@@ -229,6 +229,10 @@ public final class LoadClient {
         Map<String, Object> window = runPhase(phase, ramp, TimeUnit.SECONDS.toNanos(duration), true, result);
         sampler.stopMeasuring();
         PhaseStats stats = merge(phase);
+        String endExec = args.string("end-exec", null);
+        if (endExec != null) {
+            result.put("endExec", exec(endExec));
+        }
 
         Map<String, Object> measure = new LinkedHashMap<>();
         measure.put("started", stats.started);
@@ -556,6 +560,7 @@ public final class LoadClient {
               --idle-exec CMD        shell command run before measuring (e.g. jcmd PID GC.heap_info)
               --plateau-exec CMD     shell command run once all streams are open and settled
               --plateau-settle-ms MS wait after the ramp before the plateau sample (default 3000)
+              --end-exec CMD         shell command run after the last stream ended
               --offered R            token events per second offered, for the report
               --stream-timeout S     per-stream limit (default 120)
               --drain-seconds S      closed loop: wait this long for open streams after the duration (default 30)

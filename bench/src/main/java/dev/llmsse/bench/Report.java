@@ -182,6 +182,13 @@ public final class Report {
                 facts.add(String.format(Locale.ROOT, "added TTFT p99 vs nginx %+.3f ms, added gap p99 vs nginx %+.3f ms",
                         diff(gateway, nginx, "ttftMicros", "p99"), diff(gateway, nginx, "gapMicros", "p99")));
             }
+            long heapBefore = heapUsedKb(gateway.path("idleExec").path("output").asString(""));
+            long heapAfter = heapUsedKb(gateway.path("endExec").path("output").asString(""));
+            if (heapBefore > 0 && heapAfter > 0) {
+                facts.add(String.format(Locale.ROOT, "live heap after a full GC %.1f MB before → %.1f MB after the "
+                        + "run (%d streams ended; finished answers are kept for `gateway.stream.retention`)",
+                        heapBefore / 1024.0, heapAfter / 1024.0, gateway.path("measure").path("started").asLong()));
+            }
             line("Gateway: " + String.join("; ", facts) + ".");
             line("");
         }
