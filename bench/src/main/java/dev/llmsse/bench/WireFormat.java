@@ -88,16 +88,24 @@ abstract class WireFormat {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** OpenAI Chat Completions streaming: {@code data: {chunk}} events, a usage chunk, {@code data: [DONE]}. */
+    /**
+     * OpenAI Chat Completions streaming, shaped like a live recording with {@code stream_options.include_usage}
+     * (see shared/provider-transcripts/openai/chat-include-usage-obfuscation.sse): every chunk carries
+     * {@code "usage":null} and an {@code obfuscation} padding field, the last JSON chunk has {@code choices: []}
+     * and the usage, then {@code data: [DONE]}. A chunk is about 330 bytes, as there.
+     */
     private static final class OpenAi extends WireFormat {
 
-        private static final String HEAD = "{\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\","
-                + "\"created\":1700000000,\"model\":\"mock\",\"system_fingerprint\":\"fp_mock\",";
+        private static final String HEAD = "{\"id\":\"chatcmpl-D8dV4fIhj9EeF5vu9iDuZYuG5qp3o\","
+                + "\"object\":\"chat.completion.chunk\",\"created\":1770950834,\"model\":\"mock\","
+                + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_ad98c18a04\",";
+        private static final String PAD = "\"obfuscation\":\"PiUM2UVvJJ\"}";
 
         OpenAi() {
             super("openai", "",
                     "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-                            + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}\n\n",
+                            + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null," + PAD
+                            + "\n\n",
                     tokenEvents());
         }
 
@@ -105,7 +113,8 @@ abstract class WireFormat {
             String[] events = new String[WORDS.length];
             for (int i = 0; i < WORDS.length; i++) {
                 events[i] = "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{\"content\":"
-                        + jsonString(WORDS[i]) + "},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+                        + jsonString(WORDS[i]) + "},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,"
+                        + PAD + "\n\n";
             }
             return events;
         }
@@ -113,25 +122,31 @@ abstract class WireFormat {
         @Override
         String tailEvents(int promptTokens, int completionTokens) {
             return "data: " + HEAD + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,"
-                    + "\"finish_reason\":\"stop\"}]}\n\n"
+                    + "\"finish_reason\":\"stop\"}],\"usage\":null," + PAD + "\n\n"
                     + "data: " + HEAD + "\"choices\":[],\"usage\":{\"prompt_tokens\":" + promptTokens
                     + ",\"completion_tokens\":" + completionTokens + ",\"total_tokens\":"
-                    + (promptTokens + completionTokens) + "}}\n\n"
+                    + (promptTokens + completionTokens) + ",\"prompt_tokens_details\":{\"cached_tokens\":0,"
+                    + "\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,\"audio_tokens\":0,"
+                    + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}," + PAD + "\n\n"
                     + "data: [DONE]\n\n";
         }
     }
 
-    /** Anthropic Messages streaming: named events from {@code message_start} to {@code message_stop}. */
+    /**
+     * Anthropic Messages streaming, shaped like a live recording (shared/provider-transcripts/anthropic/
+     * messages-text.sse), including the spaces live responses pad before the closing brace.
+     */
     private static final class Anthropic extends WireFormat {
 
         Anthropic() {
             super("anthropic",
-                    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_mock\","
-                            + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"mock\",\"content\":[],"
-                            + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,"
-                            + "\"output_tokens\":1}}}\n\n"
+                    "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"model\":\"mock\","
+                            + "\"id\":\"msg_013nnniYDrJDocdy5nrMU7cH\",\"type\":\"message\",\"role\":\"assistant\","
+                            + "\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":9,"
+                            + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1,"
+                            + "\"service_tier\":\"standard\"}}   }\n\n"
                             + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-                            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}     }\n\n"
                             + "event: ping\ndata: {\"type\": \"ping\"}\n\n",
                     "", tokenEvents());
         }
@@ -140,18 +155,18 @@ abstract class WireFormat {
             String[] events = new String[WORDS.length];
             for (int i = 0; i < WORDS.length; i++) {
                 events[i] = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                        + "\"delta\":{\"type\":\"text_delta\",\"text\":" + jsonString(WORDS[i]) + "}}\n\n";
+                        + "\"delta\":{\"type\":\"text_delta\",\"text\":" + jsonString(WORDS[i]) + "}          }\n\n";
             }
             return events;
         }
 
         @Override
         String tailEvents(int promptTokens, int completionTokens) {
-            return "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+            return "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0        }\n\n"
                     + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
-                    + "\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + completionTokens
-                    + "}}\n\n"
-                    + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+                    + "\"end_turn\",\"stop_sequence\":null},\"usage\":{\"input_tokens\":" + promptTokens
+                    + ",\"output_tokens\":" + completionTokens + "}             }\n\n"
+                    + "event: message_stop\ndata: {\"type\":\"message_stop\"              }\n\n";
         }
     }
 }

@@ -38,10 +38,11 @@ import tools.jackson.databind.json.JsonMapper;
 @Fork(1)
 public class UpstreamChunkDecodeBenchmark {
 
-    static final byte[] CHUNK = ("data: {\"id\":\"chatcmpl-mock\",\"object\":\"chat.completion.chunk\","
-            + "\"created\":1700000000,\"model\":\"gpt-4o-mini\",\"system_fingerprint\":\"fp_mock\","
-            + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" quick\"},\"logprobs\":null,"
-            + "\"finish_reason\":null}]}\n\n").getBytes(StandardCharsets.UTF_8);
+    /** One token chunk as OpenAI sends it with include_usage (shared/provider-transcripts/openai/). */
+    static final byte[] CHUNK = ("data: {\"id\":\"chatcmpl-D8dV4fIhj9EeF5vu9iDuZYuG5qp3o\",\"object\":\"chat.completion.chunk\","
+            + "\"created\":1770950834,\"model\":\"gpt-4o-2024-08-06\",\"service_tier\":\"default\","
+            + "\"system_fingerprint\":\"fp_ad98c18a04\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" sorry\"},"
+            + "\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"PiUM2UVvJJ\"}\n\n").getBytes(StandardCharsets.UTF_8);
 
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
