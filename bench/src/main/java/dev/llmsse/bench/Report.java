@@ -204,7 +204,8 @@ public final class Report {
         line("");
         line("Memory per stream = (RSS at the plateau − RSS idle, after warm-up) / streams open at the plateau. "
                 + "For the gateway also the live heap after a full GC (`jcmd GC.run` then `GC.heap_info`), idle and "
-                + "at the plateau. For direct the \"server\" is the mock upstream; for nginx its master and workers.");
+                + "at the plateau (that full GC pauses the gateway once, which shows in its gap max). For direct the "
+                + "\"server\" is the mock upstream; for nginx its master and workers.");
         line("");
         line("| target | open at plateau | ok / err | RSS idle MB | RSS plateau MB | **KB / stream** | live heap idle → plateau MB "
                 + "| heap KB / stream | CPU % used / waited | heartbeats | TTFT p99 | gap p99 | gap max |");
