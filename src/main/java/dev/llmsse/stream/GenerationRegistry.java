@@ -22,6 +22,9 @@ final class GenerationRegistry {
     private static final Base64.Encoder ID_ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     private final Map<String, Generation> generations = new ConcurrentHashMap<>();
+    // Ids only: an entry whose generation already expired costs a few bytes until it is polled.
+    private final java.util.Queue<String> retained = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger retainedCount = new AtomicInteger();
     private final AtomicInteger live = new AtomicInteger();
     private final int maxLive;
     private final Duration retention;
@@ -65,10 +68,31 @@ final class GenerationRegistry {
         return id == null ? null : generations.get(id);
     }
 
-    /** Called once by each generation when it ends: frees its live slot and schedules its removal. */
-    void finished(Generation generation) {
+    /**
+     * Called once by each generation when it ends: frees its live slot and schedules its removal. At most
+     * as many finished generations as live ones are retained: at a high rate of short answers the oldest
+     * go before their retention ends, so that memory stays bounded by count as well as by time.
+     *
+     * @return the generations evicted early to make room, whose stored state should go too
+     */
+    java.util.List<Generation> finished(Generation generation) {
         live.decrementAndGet();
+        retained.add(generation.id());
+        retainedCount.incrementAndGet();
         Mono.delay(retention, timer).subscribe(tick -> generations.remove(generation.id(), generation));
+        java.util.List<Generation> evicted = new java.util.ArrayList<>();
+        while (retainedCount.get() > maxLive) {
+            String oldest = retained.poll();
+            if (oldest == null) {
+                break;
+            }
+            retainedCount.decrementAndGet();
+            Generation candidate = generations.get(oldest);
+            if (candidate != null && candidate.finished() && generations.remove(oldest, candidate)) {
+                evicted.add(candidate);
+            }
+        }
+        return evicted;
     }
 
     /** Every generation this replica holds, live or retained. */

@@ -280,7 +280,13 @@ public class StreamService {
     }
 
     private void finished(Generation generation) {
-        registry.finished(generation);
+        for (Generation evicted : registry.finished(generation)) {
+            if (!store.shared()) {
+                // The in-memory store holds the same log: let it go now too. A shared store keeps its own
+                // copy for the retention, for the other replicas.
+                store.finished(evicted.id(), Duration.ZERO).subscribe();
+            }
+        }
         store.finished(generation.id(), settings.retention())
                 .subscribe(null, error -> LOG.warn("could not mark generation finished: {}", error.toString()));
     }

@@ -177,6 +177,27 @@ class StreamServiceVirtualTimeTest {
     }
 
     @Test
+    void finishedGenerationsAreRetainedAtMostAsManyAsLiveOnesMayBe() {
+        GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5),
+                Duration.ofMinutes(5), 2, 1000);
+        StreamService service = service(settings);
+        ResolvedModel model = model(Flux.just(new StreamEvent.Token("a"), new StreamEvent.Done("stop", null)));
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = service.createSession(model, REQUEST).block();
+            frames(service.attachSession(id, null).block()).blockLast(Duration.ofSeconds(1));
+            ids.add(id);
+        }
+
+        StepVerifier.create(service.attachSession(ids.get(0), null)).verifyError(SessionNotFoundException.class);
+        StepVerifier.create(service.attachSession(ids.get(1), null)).verifyError(SessionNotFoundException.class);
+        assertThat(frames(service.attachSession(ids.get(3), null).block()).filter(frame -> frame.id() != null)
+                .map(ServerSentEvent::data).collectList().block(Duration.ofSeconds(1)))
+                .containsExactly("{\"token\":\"a\"}", "{\"done\":true,\"finishReason\":\"stop\"}");
+    }
+
+    @Test
     void onShutdownNewStreamsAreRefusedAndRunningOnesEndWithATerminalFrameAfterTheDrain() {
         StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000));
         Flux<String> data = dataOf(service, tokensEvery(Duration.ofSeconds(1), 100));
