@@ -36,6 +36,8 @@ final class Generation {
     private State state = State.CREATED;
     private int subscribers;
     private long lastSeq;
+    private long deltas;
+    private Long reportedOutputTokens;
     private Disposable upstream;
     private Disposable detachTimer;
     private Disposable deadline;
@@ -94,6 +96,14 @@ final class Generation {
 
     synchronized boolean finished() {
         return state == State.FINISHED;
+    }
+
+    /**
+     * Output tokens produced: as the provider reported them in its final usage, otherwise (a stop, a cancel,
+     * an error) the number of text and tool-argument deltas sent, each being at least one token.
+     */
+    synchronized long outputTokens() {
+        return reportedOutputTokens != null ? reportedOutputTokens : deltas;
     }
 
     /** Registers something to dispose when the generation ends, such as the renewal of its lease. */
@@ -174,6 +184,7 @@ final class Generation {
             return;
         }
         StreamEvent next = event;
+        count(event);
         if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
             upstream.dispose();
             next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
@@ -189,6 +200,14 @@ final class Generation {
         }
         if (logged.terminal()) {
             finish();
+        }
+    }
+
+    private void count(StreamEvent event) {
+        if (event instanceof StreamEvent.Token || event instanceof StreamEvent.ToolCallDelta) {
+            deltas++;
+        } else if (event instanceof StreamEvent.Done done && done.usage() != null) {
+            reportedOutputTokens = done.usage().outputTokens();
         }
     }
 

@@ -7,6 +7,11 @@ import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionStore;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -23,7 +28,25 @@ class StreamConfiguration {
 
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
-            ProviderRegistry providers, Ownership ownership) {
-        return new StreamService(properties.stream(), Schedulers.parallel(), store, bus, providers::resolve, ownership);
+            ProviderRegistry providers, Ownership ownership, ObjectProvider<GenerationGate> gate) {
+        return new StreamService(properties.stream(), Schedulers.parallel(), store, bus, providers::resolve, ownership,
+                gate.getIfAvailable(() -> GenerationGate.OPEN));
+    }
+
+    /** What clients have waiting in this replica, and how many were cut for falling behind. */
+    @Bean
+    MeterBinder subscriberBufferMeters(StreamService streams) {
+        SubscriberBuffers buffers = streams.subscriberBuffers();
+        return registry -> {
+            Gauge.builder("gateway.stream.subscriber.buffered", buffers, SubscriberBuffers::buffered)
+                    .description("frames waiting for slow clients, all subscribers together")
+                    .register(registry);
+            Gauge.builder("gateway.stream.subscriber.buffered.peak", buffers, SubscriberBuffers::peak)
+                    .description("the most frames one subscriber ever had waiting")
+                    .register(registry);
+            FunctionCounter.builder("gateway.stream.subscriber.cut", buffers, SubscriberBuffers::cut)
+                    .description("clients cut for falling more than gateway.stream.max-subscriber-lag frames behind")
+                    .register(registry);
+        };
     }
 }
