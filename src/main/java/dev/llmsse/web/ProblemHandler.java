@@ -2,6 +2,8 @@ package dev.llmsse.web;
 
 import java.time.Duration;
 
+import dev.llmsse.limit.LimiterUnavailableException;
+import dev.llmsse.limit.RateLimitedException;
 import dev.llmsse.provider.UnknownModelException;
 import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.stream.AnswerFailedException;
@@ -14,12 +16,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+
+import reactor.core.publisher.Mono;
 
 /**
  * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
@@ -81,6 +88,70 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .headers(response.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, "5")
                 .body(response.getBody());
+    }
+
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                "rate limit reached: " + error.limit());
+        response.getBody().setProperty("limit", error.limit());
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()))
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(LimiterUnavailableException.class)
+    ResponseEntity<ProblemDetail> limiterUnavailable(LimiterUnavailableException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
+                "the rate limiter is unavailable; try again shortly");
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ResponseEntity<ProblemDetail> forbidden(ForbiddenException error) {
+        return problem(HttpStatus.FORBIDDEN, error.code(), error.getMessage());
+    }
+
+    /** A body that is not JSON is bad input like any other (issue 5): 400, not 415. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleUnsupportedMediaTypeStatusException(
+            UnsupportedMediaTypeStatusException error, HttpHeaders headers, HttpStatusCode status,
+            ServerWebExchange exchange) {
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(withCode(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                        "the body must be JSON (Content-Type: application/json)"), "unsupported_media_type")));
+    }
+
+    /** Spring's own errors (malformed JSON, invalid UTF-8, a wrong method) get our {@code code} too. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception error, Object body, HttpHeaders headers,
+            HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail problem) {
+            withCode(problem, codeFor(status));
+        }
+        return super.handleExceptionInternal(error, body, headers, status, exchange);
+    }
+
+    private static ProblemDetail withCode(ProblemDetail problem, String code) {
+        if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
+            problem.setProperty("code", code);
+        }
+        return problem;
+    }
+
+    private static String codeFor(HttpStatusCode status) {
+        return switch (status.value()) {
+            case 400 -> "bad_request";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "too_large";
+            default -> status.is4xxClientError() ? "bad_request" : "internal_error";
+        };
     }
 
     @ExceptionHandler(AnswerFailedException.class)
