@@ -15,6 +15,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Buckets in Redis ({@code gateway.store=redis}) through bucket4j's Lettuce integration (compare-and-swap),
@@ -59,22 +60,29 @@ final class RedisBuckets implements Buckets {
 
     private <T> Mono<T> call(String key, BucketConfiguration configuration,
             Function<AsyncBucketProxy, CompletableFuture<T>> operation) {
-        return Mono.defer(() -> {
-            AsyncBucketProxy bucket = manager().builder()
+        AsyncProxyManager<byte[]> ready = connectedManager();
+        // Connecting blocks: never on an event loop (a Lettuce I/O thread would wait for itself).
+        Mono<AsyncProxyManager<byte[]>> manager = ready != null ? Mono.just(ready)
+                : Mono.fromCallable(this::manager).subscribeOn(Schedulers.boundedElastic());
+        return manager.flatMap(buckets -> {
+            AsyncBucketProxy bucket = buckets.builder()
                     .build((prefix + key).getBytes(StandardCharsets.UTF_8),
                             () -> CompletableFuture.completedFuture(configuration));
             return Mono.fromFuture(() -> operation.apply(bucket));
         });
     }
 
-    private AsyncProxyManager<byte[]> manager() {
+    private AsyncProxyManager<byte[]> connectedManager() {
         AsyncProxyManager<byte[]> current = buckets;
-        if (current != null && connection.isOpen()) {
-            return current;
-        }
+        StatefulRedisConnection<byte[], byte[]> open = connection;
+        return current != null && open != null && open.isOpen() ? current : null;
+    }
+
+    private AsyncProxyManager<byte[]> manager() {
         synchronized (this) {
-            if (buckets != null && connection.isOpen()) {
-                return buckets;
+            AsyncProxyManager<byte[]> current = connectedManager();
+            if (current != null) {
+                return current;
             }
             if (failedAt != 0 && System.nanoTime() - failedAt < RECONNECT_AFTER_NANOS) {
                 throw new IllegalStateException("Redis was unreachable a moment ago");
