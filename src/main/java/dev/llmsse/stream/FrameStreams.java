@@ -2,20 +2,31 @@ package dev.llmsse.stream;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import dev.llmsse.session.LoggedEvent;
 
 import org.springframework.http.codec.ServerSentEvent;
 
-import reactor.core.Exceptions;
-import reactor.core.publisher.BufferOverflowStrategy;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.channel.AbortedException;
 
-/** Builds what one client receives: the {@code retry} hint, then its events merged with heartbeats. */
+/**
+ * Builds what one client receives: the {@code retry} hint, then its events merged with heartbeats.
+ *
+ * <p>Slow clients: events are pulled from the generation's log only as the connection asks for them, and the
+ * connection asks only once the previous frame was written to the socket, so a client that stops reading
+ * holds a bounded number of frames here (the operators' prefetch), however long the answer grows; the
+ * log itself is shared and capped by {@code gateway.stream.max-events}. Such a client would still hold its
+ * connection and keep the generation attached, so at each heartbeat a client that made no progress since
+ * the previous one and is more than {@code gateway.stream.max-subscriber-lag} events behind the log's head
+ * is cut: its connection is closed without a terminal frame, and an {@code EventSource} then reconnects
+ * with {@code Last-Event-ID} and resumes from what it really received. A client that is behind but reading
+ * (a resume of a long answer) makes progress and is never cut.
+ */
 final class FrameStreams {
 
     private static final ServerSentEvent<String> PING =
@@ -34,8 +45,8 @@ final class FrameStreams {
     }
 
     /**
-     * @param maxLag  frames one client may have waiting before it is cut
-     * @param buffers where waiting frames are counted
+     * @param maxLag  events a stalled client may be behind the log's head before it is cut
+     * @param buffers where the frames waiting for each client are counted
      */
     FrameStreams(Duration heartbeat, Duration retry, Scheduler timer, int maxLag, SubscriberBuffers buffers) {
         this.heartbeat = heartbeat;
@@ -45,52 +56,74 @@ final class FrameStreams {
         this.buffers = buffers;
     }
 
-    /** The client's frames for {@code events} of generation {@code generationId}. */
+    /** The client's frames for {@code events} of generation {@code generationId}, without a lag check. */
     Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
-        return Flux.concat(Mono.just(retryHint), withHeartbeat(capped(events))
-                .map(event -> event == HEARTBEAT ? PING : frame(generationId, event)));
+        return of(generationId, events, 0, null);
     }
 
     /**
-     * The events, taken from the log as fast as they are produced, waiting here until the connection asks
-     * for them (it asks only while the socket is writable). A client that stops reading would make this
-     * wait grow with the answer, so past {@code maxLag} waiting frames the client is cut: its connection is
-     * closed without a terminal frame, which tells an {@code EventSource} to reconnect with
-     * {@code Last-Event-ID} and resume from what it really received.
+     * The client's frames for {@code events} (those after {@code afterSeq}) of generation {@code generationId};
+     * {@code head} tells the log's last position, for the lag check (null: no check).
      */
-    private Flux<LoggedEvent> capped(Flux<LoggedEvent> events) {
-        if (maxLag == Integer.MAX_VALUE) {
-            return events;
-        }
+    Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events, long afterSeq, LongSupplier head) {
         return Flux.defer(() -> {
-            AtomicLong waiting = new AtomicLong();
-            return events
-                    .doOnNext(event -> buffers.added(waiting.incrementAndGet()))
-                    .onBackpressureBuffer(maxLag, dropped -> { }, BufferOverflowStrategy.ERROR)
+            Progress progress = new Progress(afterSeq);
+            Flux<LoggedEvent> counted = events.doOnNext(event -> buffers.added(progress.waiting.incrementAndGet()));
+            return Flux.concat(Mono.just(retryHint), withHeartbeat(counted, progress, head)
                     .doOnNext(event -> {
-                        waiting.decrementAndGet();
-                        buffers.removed(1);
+                        if (event != HEARTBEAT) {
+                            progress.waiting.decrementAndGet();
+                            buffers.removed(1);
+                            progress.sent = event.seq();
+                        }
                     })
-                    .doFinally(signal -> buffers.removed(waiting.getAndSet(0)))
-                    // Named so that Spring treats it as the lost client it is (logged at debug, connection closed).
-                    .onErrorMap(Exceptions::isOverflow, overflow -> {
-                        buffers.cutOne();
-                        return new AbortedException("the client fell more than " + maxLag + " frames behind");
-                    });
+                    .doFinally(signal -> buffers.removed(progress.waiting.getAndSet(0)))
+                    .map(event -> event == HEARTBEAT ? PING : frame(generationId, event)));
         });
     }
 
-    /** The events merged with pings that start at once and stop when the events end. */
-    private Flux<LoggedEvent> withHeartbeat(Flux<LoggedEvent> events) {
+    /** One client's position: the last event handed to its connection, and the frames taken but not yet handed. */
+    private static final class Progress {
+        final AtomicLong waiting = new AtomicLong();
+        volatile long sent;
+        long sentAtLastCheck = -1;
+
+        Progress(long afterSeq) {
+            this.sent = afterSeq;
+        }
+    }
+
+    /**
+     * The events merged with pings that start at once and stop when the events end. Each heartbeat tick also
+     * checks the client's progress; ticks are counted even when the client reads nothing (their pings are
+     * then dropped, not queued).
+     */
+    private Flux<LoggedEvent> withHeartbeat(Flux<LoggedEvent> events, Progress progress, LongSupplier head) {
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<LoggedEvent> pings = Flux.interval(heartbeat, heartbeat, timer)
+                .<LoggedEvent>handle((tick, sink) -> {
+                    if (head != null && stalledFarBehind(progress, head.getAsLong())) {
+                        buffers.cutOne();
+                        // Named so that Spring treats it as the lost client it is: logged at debug, connection closed.
+                        sink.error(new AbortedException("the client read nothing while more than " + maxLag
+                                + " events behind"));
+                    } else {
+                        sink.next(HEARTBEAT);
+                    }
+                })
                 .onBackpressureDrop()
-                .map(tick -> HEARTBEAT)
                 .takeUntilOther(ended.asMono());
         // A merge drains its sources' queues in turn, not in arrival order: while the client is slow to
         // read, a queued ping could otherwise be sent after the terminal frame. Nothing may follow that frame.
         return Flux.merge(events.doFinally(signal -> ended.tryEmitEmpty()), pings)
                 .takeUntil(LoggedEvent::terminal);
+    }
+
+    private boolean stalledFarBehind(Progress progress, long headSeq) {
+        long sent = progress.sent;
+        boolean stalled = sent == progress.sentAtLastCheck;
+        progress.sentAtLastCheck = sent;
+        return stalled && headSeq - sent > maxLag;
     }
 
     private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {

@@ -245,7 +245,8 @@ public class StreamService {
         if (strict && afterSeq > generation.lastSeq()) {
             throw new InvalidLastEventIdException();
         }
-        return new Attachment.Frames(frames.of(generation.id(), generation.follow(afterSeq)));
+        return new Attachment.Frames(frames.of(generation.id(), generation.follow(afterSeq), afterSeq,
+                generation::lastSeq));
     }
 
     private long afterSeqFor(String sessionId, String lastEventId) {

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongBinaryOperator;
 
 /**
- * What clients have waiting in the gateway: frames a subscriber's flux has taken from the log but its
- * connection has not yet written. Each subscriber's count is capped by {@code gateway.stream.max-subscriber-lag};
- * these totals make the cap observable ({@code gateway.stream.subscriber.*} meters).
+ * What clients have waiting in the gateway: events a subscriber's flux has taken from the log but not yet
+ * handed to its connection. Pulling is demand-driven, so each subscriber's count stays within the operators'
+ * prefetch however slow the client; these totals make that observable ({@code gateway.stream.subscriber.*}
+ * meters), with the number of clients cut for stalling too far behind.
  */
 public final class SubscriberBuffers {
 
