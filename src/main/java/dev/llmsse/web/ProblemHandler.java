@@ -27,6 +27,7 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
@@ -160,6 +161,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 error.failure().message());
         response.getBody().setProperty("retryable", error.failure().retryable());
         return response;
+    }
+
+    /**
+     * A client cut mid-stream (gone, or stalled too far behind: see {@code FrameStreams}) is no problem to
+     * answer: the response is committed. Passed on, so that the server closes the connection and logs it
+     * as a lost client (debug), not as an error.
+     */
+    @ExceptionHandler(AbortedException.class)
+    Mono<Void> clientCut(AbortedException error) {
+        return Mono.error(error);
     }
 
     @ExceptionHandler(Exception.class)

@@ -82,7 +82,11 @@ public final class RawSseConnection implements AutoCloseable {
 
     /** Reads the body to its end (the terminating zero-length chunk). */
     public String readToEnd() throws IOException {
-        return readUntil(text -> false);
+        // Not readUntil: decoding the whole body after every chunk is quadratic for long bodies.
+        while (!ended) {
+            readChunk();
+        }
+        return body();
     }
 
     /** Whether the body's end was seen. */
