@@ -129,12 +129,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     /** Spring's own errors (malformed JSON, invalid UTF-8, a wrong method) get our {@code code} too. */
     @Override
-    protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception error, Object body, HttpHeaders headers,
+    protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
         if (body instanceof ProblemDetail problem) {
             withCode(problem, codeFor(status));
         }
-        return super.handleExceptionInternal(error, body, headers, status, exchange);
+        return super.createResponseEntity(body, headers, status, exchange);
     }
 
     private static ProblemDetail withCode(ProblemDetail problem, String code) {
