@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
@@ -51,6 +52,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataBufferLimitException.class)
     ResponseEntity<ProblemDetail> bodyTooLarge(DataBufferLimitException error) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the request body is too large");
+    }
+
+    /** Spring Security's firewall refused something in the request (a header value outside Latin-1 or ASCII). */
+    @ExceptionHandler(ServerExchangeRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(ServerExchangeRejectedException error) {
+        return problem(HttpStatus.BAD_REQUEST, "bad_request", "the request has characters that are not allowed");
     }
 
     @ExceptionHandler(UnknownModelException.class)
