@@ -72,7 +72,7 @@ class StreamMetricsTest {
                 "llmsse_cancel_latency_seconds_bucket",
                 "gen_ai_client_token_usage_tokens_count",
                 "llmsse_streams_active", "llmsse_subscribers_attached");
-        assertThat(after).as("no session or generation id as a label value").doesNotContainPattern("=\"[A-Za-z0-9_-]{22}\"");
+        assertThat(after).as("no session id in any series").doesNotContain((String) session.get("id"));
     }
 
     private void readAll(String path) throws Exception {
