@@ -48,7 +48,9 @@ class LimitConfiguration {
 
     @Bean
     OrderedFilter requestRateFilter(Limiter limiter, Callers callers) {
-        return ordered(new RequestRateFilter(limiter, callers), RequestRateFilter.ORDER);
+        // Without a request limit, no per-request work at all.
+        return ordered(limiter.limitsRequests() ? new RequestRateFilter(limiter, callers)
+                : (exchange, chain) -> chain.filter(exchange), RequestRateFilter.ORDER);
     }
 
     @Bean

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.session.SessionRecord;
+import dev.llmsse.stream.AdmissionRefusedException;
 import dev.llmsse.stream.GenerationGate;
 
 import io.github.bucket4j.BucketConfiguration;
@@ -79,6 +80,11 @@ final class Limiter implements GenerationGate {
         }).build();
     }
 
+    /** Whether {@code requests-per-minute} is set. */
+    boolean limitsRequests() {
+        return requestBucket != null;
+    }
+
     /** Counts one API request of {@code principal}; errors with {@link RateLimitedException} past the limit. */
     Mono<Void> request(String principal) {
         if (requestBucket == null) {
@@ -95,8 +101,10 @@ final class Limiter implements GenerationGate {
         if (principal == null) {
             return Mono.just(0L);
         }
+        // A refused reservation gives its concurrency slot back at once.
         return slot(principal, record.id()).then(reserve(principal, record)
-                .onErrorResume(RateLimitedException.class, refused -> release(principal, record.id())
+                .onErrorResume(AdmissionRefusedException.class, refused -> release(principal, record.id())
+                        .onErrorResume(error -> Mono.empty())
                         .then(Mono.error(refused))));
     }
 

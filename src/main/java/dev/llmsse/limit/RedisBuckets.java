@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.AsyncBucketProxy;
@@ -27,7 +28,7 @@ final class RedisBuckets implements Buckets {
 
     private static final long RECONNECT_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
-    private final java.util.function.Supplier<RedisClient> client;
+    private final Supplier<RedisClient> client;
     private final String prefix;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile AsyncProxyManager<byte[]> buckets;
@@ -37,7 +38,7 @@ final class RedisBuckets implements Buckets {
      * @param client the Lettuce client Spring Data Redis configured from {@code spring.data.redis.*}
      * @param prefix the key prefix, such as {@code llmsse:limit:}
      */
-    RedisBuckets(java.util.function.Supplier<RedisClient> client, String prefix) {
+    RedisBuckets(Supplier<RedisClient> client, String prefix) {
         this.client = client;
         this.prefix = prefix;
     }

@@ -95,7 +95,8 @@ class SecurityConfiguration {
 
     /**
      * Verifies signatures with the issuer's keys (fetched when first needed and cached), expiry and
-     * not-before, the issuer when {@code issuer-uri} is set, and the audience when {@code audience} is.
+     * not-before, a {@code sub}, the issuer when {@code issuer-uri} is set, and the audience when
+     * {@code audience} is.
      */
     static ReactiveJwtDecoder jwtDecoder(GatewayProperties.Jwt settings) {
         boolean hasIssuer = settings.issuerUri() != null && !settings.issuerUri().isBlank();
@@ -110,6 +111,8 @@ class SecurityConfiguration {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         validators.add(hasIssuer ? JwtValidators.createDefaultWithIssuer(settings.issuerUri())
                 : JwtValidators.createDefault());
+        // sub is the principal: sessions and rate limits are bound to it, so a token without one is refused.
+        validators.add(new JwtClaimValidator<String>("sub", subject -> subject != null && !subject.isBlank()));
         if (settings.audience() != null && !settings.audience().isBlank()) {
             validators.add(new JwtClaimValidator<List<String>>("aud",
                     audience -> audience != null && audience.contains(settings.audience())));

@@ -9,19 +9,24 @@ import java.util.Map;
 import dev.llmsse.config.GatewayProperties;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.reactive.function.client.WebClient;
 
-/** CORS: only configured origins, credentials only with explicit origins. */
+/** CORS: only configured origins, credentials only with explicit origins; and the exposure warning. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.cors.allowed-origins=https://chat.example.com",
         "gateway.cors.allow-credentials=true"})
+@ExtendWith(OutputCaptureExtension.class)
 class CorsTest {
 
     @LocalServerPort
@@ -60,6 +65,22 @@ class CorsTest {
                 .bindOrCreate("gateway", Bindable.of(GatewayProperties.class));
         assertThat(none.cors().allowedOrigins()).isEmpty();
         assertThat(none.auth().mode()).isEqualTo(GatewayProperties.AuthMode.NONE);
+    }
+
+    @Test
+    void withoutAuthABindBeyondLoopbackIsWarnedAbout(CapturedOutput output) {
+        GatewayProperties none = new Binder(new MapConfigurationPropertySource(Map.of("gateway.auth.mode", "none")))
+                .bindOrCreate("gateway", Bindable.of(GatewayProperties.class));
+        int start = output.getAll().length();
+        new ExposureWarning(none, new MockEnvironment().withProperty("server.address", "127.0.0.1")).warnIfExposed();
+        assertThat(output.getAll().substring(start)).doesNotContain("anyone who can reach it");
+        new ExposureWarning(none, new MockEnvironment()).warnIfExposed();
+        assertThat(output.getAll().substring(start)).contains("WARN", "gateway.auth.mode=none", "all interfaces");
+        GatewayProperties keys = new Binder(new MapConfigurationPropertySource(Map.of("gateway.auth.mode", "api-key")))
+                .bindOrCreate("gateway", Bindable.of(GatewayProperties.class));
+        int before = output.getAll().length();
+        new ExposureWarning(keys, new MockEnvironment().withProperty("server.address", "0.0.0.0")).warnIfExposed();
+        assertThat(output.getAll().substring(before)).doesNotContain("anyone who can reach it");
     }
 
     @Test

@@ -94,12 +94,13 @@ class JwtAuthTest {
     }
 
     @Test
-    void missingForgedForeignAndExpiredTokensGet401() {
+    void missingForgedForeignExpiredAndSubjectlessTokensGet401() {
         assertUnauthorized(post("/api/sessions", null));
         assertUnauthorized(post("/api/sessions", "not-a-jwt"));
         assertUnauthorized(post("/api/sessions", token(STRANGER, "user-1", ISSUER, 300)));
         assertUnauthorized(post("/api/sessions", token(SIGNING, "user-1", "https://elsewhere.test", 300)));
         assertUnauthorized(post("/api/sessions", token(SIGNING, "user-1", ISSUER, -120)));
+        assertUnauthorized(post("/api/sessions", token(SIGNING, null, ISSUER, 300)));
     }
 
     private void assertUnauthorized(ResponseEntity<String> response) {
