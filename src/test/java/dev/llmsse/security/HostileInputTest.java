@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "gateway.limits.connections-per-ip=4",
+        "gateway.limits.trusted-proxies=127.0.0.1,::1",
         "gateway.limits.max-body-bytes=4096",
         "gateway.limits.max-messages=3",
         "gateway.limits.max-tokens=1000",
@@ -108,17 +109,25 @@ class HostileInputTest {
 
     @Test
     void connectionsPerClientAddressAreCapped() throws Exception {
+        // Its own client address (through the trusted loopback proxy), so that no other test's requests count.
+        String client = "X-Forwarded-For: 198.51.100.44";
         List<RawSseConnection> open = new ArrayList<>();
         try {
             for (int i = 0; i < 4; i++) {
-                open.add(RawSseConnection.get(port, "/api/llm?prompt=" + i + "&model=probe/0-100-600")
+                open.add(RawSseConnection.get(port, "/api/llm?prompt=" + i + "&model=probe/0-100-600", client)
                         .readHeaders(Duration.ofSeconds(10)));
                 assertThat(open.get(i).status()).isEqualTo(200);
             }
-            try (RawSseConnection fifth = RawSseConnection.get(port, "/api/models").readHeaders(Duration.ofSeconds(10))) {
+            try (RawSseConnection fifth = RawSseConnection.get(port, "/api/models", client)
+                    .readHeaders(Duration.ofSeconds(10))) {
                 assertThat(fifth.status()).isEqualTo(429);
                 assertThat(fifth.header("retry-after")).isEqualTo("1");
                 assertThat(fifth.header("content-type")).startsWith("application/problem+json");
+            }
+            // Another client is not affected.
+            try (RawSseConnection other = RawSseConnection.get(port, "/api/models", "X-Forwarded-For: 198.51.100.45")
+                    .readHeaders(Duration.ofSeconds(10))) {
+                assertThat(other.status()).isEqualTo(200);
             }
         } finally {
             for (RawSseConnection connection : open) {
@@ -126,7 +135,8 @@ class HostileInputTest {
             }
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            try (RawSseConnection again = RawSseConnection.get(port, "/api/models").readHeaders(Duration.ofSeconds(10))) {
+            try (RawSseConnection again = RawSseConnection.get(port, "/api/models", client)
+                    .readHeaders(Duration.ofSeconds(10))) {
                 assertThat(again.status()).isEqualTo(200);
             }
         });
