@@ -7,6 +7,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -24,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param store        where sessions and event logs live: {@code memory} (one replica) or {@code redis}
  * @param redis        settings of the Redis store
  * @param shutdown     what happens to running streams on SIGTERM
+ * @param auth         client authentication (see {@code docs/security.md})
+ * @param cors         cross-origin access for browsers on other origins
  */
 @Validated
 @ConfigurationProperties("gateway")
@@ -34,7 +37,9 @@ public record GatewayProperties(
         @DefaultValue @Valid @NotNull Providers providers,
         @DefaultValue("memory") @NotNull Store store,
         @DefaultValue @Valid @NotNull Redis redis,
-        @DefaultValue @Valid @NotNull Shutdown shutdown) {
+        @DefaultValue @Valid @NotNull Shutdown shutdown,
+        @DefaultValue @Valid @NotNull Auth auth,
+        @DefaultValue @Valid @NotNull Cors cors) {
 
     /**
      * Graceful shutdown of streams (see {@code docs/operations.md}).
@@ -83,6 +88,8 @@ public record GatewayProperties(
      * @param sessionTtl     how long a created but never attached session waits
      * @param maxGenerations cap on live generations; past it new ones get 503
      * @param maxEvents      cap on events in one generation's log; past it the stream ends with an error
+     * @param maxSubscriberLag frames one client may have waiting (produced, not yet taken by its connection);
+     *                       past it that client's response is cut and it resumes by {@code Last-Event-ID}
      */
     public record Stream(
             @DefaultValue("15s") @NotNull Duration heartbeat,
@@ -93,22 +100,126 @@ public record GatewayProperties(
             @DefaultValue("5m") @NotNull Duration retention,
             @DefaultValue("5m") @NotNull Duration sessionTtl,
             @DefaultValue("10000") @Min(1) int maxGenerations,
-            @DefaultValue("100000") @Min(1) int maxEvents) {
+            @DefaultValue("100000") @Min(1) int maxEvents,
+            @DefaultValue("1000") @Min(16) int maxSubscriberLag) {
+
+        /** The binding constructor. */
+        @ConstructorBinding
+        public Stream {
+        }
+
+        /** Without {@code maxSubscriberLag}, which takes its default: for code written before that setting. */
+        public Stream(Duration heartbeat, Duration detachGrace, Duration idleTimeout, Duration maxDuration,
+                Duration retry, Duration retention, Duration sessionTtl, int maxGenerations, int maxEvents) {
+            this(heartbeat, detachGrace, idleTimeout, maxDuration, retry, retention, sessionTtl, maxGenerations,
+                    maxEvents, 1000);
+        }
     }
 
     /**
-     * Input limits.
+     * Input limits and rate limits. Rate limits are per principal (the API key's name or the JWT's
+     * {@code sub}), or per client address when {@code gateway.auth.mode=none}; unset means off.
      *
-     * @param maxPromptChars cap on the characters of a prompt, or of all messages together
-     * @param maxBodyBytes   cap on a request body
-     * @param maxMessages    cap on the number of messages in a session request
-     * @param maxTokens      ceiling for a request's {@code maxTokens}
+     * @param maxPromptChars       cap on the characters of a prompt, or of all messages together
+     * @param maxBodyBytes         cap on a request body
+     * @param maxMessages          cap on the number of messages in a session request
+     * @param maxTokens            ceiling for a request's {@code maxTokens}
+     * @param requestsPerMinute    API requests per minute
+     * @param concurrentStreams    answers being generated at once
+     * @param tokensPerMinute      output tokens per minute; a request reserves its {@code maxTokens} (or
+     *                             {@code defaultTokenEstimate}) at admission and is settled with its real usage
+     * @param defaultTokenEstimate what a request without {@code maxTokens} reserves
+     * @param connectionsPerIp     requests in flight (open streams included) per client address
+     * @param trustedProxies       addresses or CIDR blocks whose {@code X-Forwarded-For} is believed
+     * @param failOpen             whether requests pass (true) or get 503 (false) while the limiter's
+     *                             store (Redis) is unreachable
      */
     public record Limits(
             @DefaultValue("32768") @Min(1) int maxPromptChars,
             @DefaultValue("262144") @Min(1024) int maxBodyBytes,
             @DefaultValue("256") @Min(1) int maxMessages,
-            @DefaultValue("32768") @Min(1) int maxTokens) {
+            @DefaultValue("32768") @Min(1) int maxTokens,
+            @Min(1) Integer requestsPerMinute,
+            @Min(1) Integer concurrentStreams,
+            @Min(1) Integer tokensPerMinute,
+            @DefaultValue("1024") @Min(1) int defaultTokenEstimate,
+            @Min(1) Integer connectionsPerIp,
+            @DefaultValue List<String> trustedProxies,
+            @DefaultValue("true") boolean failOpen) {
+    }
+
+    /**
+     * Client authentication.
+     *
+     * @param mode    {@code none}, {@code api-key} or {@code jwt}
+     * @param apiKeys the accepted keys in {@code api-key} mode; a key not listed is revoked
+     * @param jwt     the token issuer in {@code jwt} mode
+     */
+    public record Auth(
+            @DefaultValue("none") @NotNull AuthMode mode,
+            @DefaultValue List<@Valid ApiKey> apiKeys,
+            @DefaultValue @Valid @NotNull Jwt jwt) {
+    }
+
+    /** How clients authenticate. */
+    public enum AuthMode {
+        /** Nobody authenticates: for local use; a startup warning names a non-loopback bind address. */
+        NONE,
+        /** {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}, checked against configured hashes. */
+        API_KEY,
+        /** {@code Authorization: Bearer <JWT>}, verified against the issuer's JWK set. */
+        JWT
+    }
+
+    /**
+     * One client key. Only its hash is configured, so the configuration holds nothing worth stealing.
+     *
+     * @param name   the principal: shown in logs and metrics, binds sessions and rate limits
+     * @param sha256 hex SHA-256 of the key's UTF-8 bytes
+     * @param models optional allow-list of {@code provider/model} (or {@code provider/*}); unset = any
+     */
+    public record ApiKey(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9._@-]{1,64}") String name,
+            @NotBlank @Pattern(regexp = "[0-9a-fA-F]{64}") String sha256,
+            List<String> models) {
+
+        @Override
+        public String toString() {
+            // The hash stays out of anything that prints this record.
+            return "ApiKey[name=" + name + ", models=" + models + "]";
+        }
+    }
+
+    /**
+     * The JWT issuer: {@code issuer-uri} (keys found through its discovery document, {@code iss} checked)
+     * or {@code jwk-set-uri} (keys fetched from there; {@code iss} checked too when {@code issuer-uri} is set).
+     *
+     * @param issuerUri the issuer
+     * @param jwkSetUri the issuer's JWK set
+     * @param audience  if set, the {@code aud} a token must carry
+     */
+    public record Jwt(String issuerUri, String jwkSetUri, String audience) {
+    }
+
+    /**
+     * Cross-origin access.
+     *
+     * @param allowedOrigins   origins that may call the API from a browser; none by default
+     * @param allowCredentials whether such calls may carry cookies; only with explicit origins
+     * @param maxAge           how long a browser may cache a preflight answer
+     */
+    public record Cors(
+            @DefaultValue List<String> allowedOrigins,
+            @DefaultValue("false") boolean allowCredentials,
+            @DefaultValue("30m") @NotNull Duration maxAge) {
+
+        /** Refuses credentials with a wildcard origin at startup: that would let any site act as the user. */
+        public Cors {
+            if (allowCredentials && allowedOrigins.stream().anyMatch(origin -> origin.contains("*"))) {
+                throw new IllegalArgumentException(
+                        "gateway.cors.allow-credentials=true needs explicit gateway.cors.allowed-origins, not a wildcard");
+            }
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ final class AnswerCollector {
     private final String model;
     private final StringBuilder text = new StringBuilder();
     private StreamEvent.Done done;
+    private long deltas;
 
     AnswerCollector(String model) {
         this.model = model;
@@ -14,10 +15,19 @@ final class AnswerCollector {
     AnswerCollector add(StreamEvent event) {
         if (event instanceof StreamEvent.Token token) {
             text.append(token.text());
+            deltas++;
+        } else if (event instanceof StreamEvent.ToolCallDelta) {
+            deltas++;
         } else if (event instanceof StreamEvent.Done finished) {
             done = finished;
         }
         return this;
+    }
+
+    /** Output tokens: as reported in the final usage, else the deltas seen (the answer was cut short). */
+    long outputTokens() {
+        return done != null && done.usage() != null && done.usage().outputTokens() != null
+                ? done.usage().outputTokens() : deltas;
     }
 
     Answer answer() {

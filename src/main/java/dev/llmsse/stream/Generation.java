@@ -37,6 +37,8 @@ final class Generation {
     private State state = State.CREATED;
     private int subscribers;
     private long lastSeq;
+    private long deltas;
+    private Long reportedOutputTokens;
     private Disposable upstream;
     private Disposable detachTimer;
     private Disposable deadline;
@@ -103,6 +105,14 @@ final class Generation {
         if (state != State.FINISHED) {
             cancelWith(new StreamEvent.Failed("shutdown", "the gateway is shutting down; retry", true));
         }
+    }
+
+    /**
+     * Output tokens produced: as the provider reported them in its final usage, otherwise (a stop, a cancel,
+     * an error) the number of text and tool-argument deltas sent, each being at least one token.
+     */
+    synchronized long outputTokens() {
+        return reportedOutputTokens != null ? reportedOutputTokens : deltas;
     }
 
     /** Registers something to dispose when the generation ends, such as the renewal of its lease. */
@@ -188,6 +198,7 @@ final class Generation {
             return;
         }
         StreamEvent next = event;
+        count(event);
         if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
             observer.cancelling();
             upstream.dispose();
@@ -208,6 +219,14 @@ final class Generation {
             finish();
         } else {
             observer.logged(next);
+        }
+    }
+
+    private void count(StreamEvent event) {
+        if (event instanceof StreamEvent.Token || event instanceof StreamEvent.ToolCallDelta) {
+            deltas++;
+        } else if (event instanceof StreamEvent.Done done && done.usage() != null) {
+            reportedOutputTokens = done.usage().outputTokens();
         }
     }
 

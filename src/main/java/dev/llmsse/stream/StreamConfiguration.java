@@ -7,8 +7,12 @@ import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionStore;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,13 +29,31 @@ class StreamConfiguration {
 
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
-            ProviderRegistry providers, Ownership ownership, MeterRegistry meters) {
+            ProviderRegistry providers, Ownership ownership, MeterRegistry meters,
+            ObjectProvider<GenerationGate> gate) {
         return new StreamService(properties.stream(), properties.shutdown(), Schedulers.parallel(), store, bus,
-                providers::resolve, ownership, meters);
+                providers::resolve, ownership, meters, gate.getIfAvailable(() -> GenerationGate.OPEN));
     }
 
     @Bean
     StreamDrain streamDrain(StreamService streams, GatewayProperties properties) {
         return new StreamDrain(streams, properties.shutdown().drainTimeout());
+    }
+
+    /** What clients have waiting in this replica, and how many were cut for falling behind. */
+    @Bean
+    MeterBinder subscriberBufferMeters(StreamService streams) {
+        SubscriberBuffers buffers = streams.subscriberBuffers();
+        return registry -> {
+            Gauge.builder("gateway.stream.subscriber.buffered", buffers, SubscriberBuffers::buffered)
+                    .description("frames waiting for slow clients, all subscribers together")
+                    .register(registry);
+            Gauge.builder("gateway.stream.subscriber.buffered.peak", buffers, SubscriberBuffers::peak)
+                    .description("the most frames one subscriber ever had waiting")
+                    .register(registry);
+            FunctionCounter.builder("gateway.stream.subscriber.cut", buffers, SubscriberBuffers::cut)
+                    .description("clients cut for falling more than gateway.stream.max-subscriber-lag frames behind")
+                    .register(registry);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.llmsse.stream;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Function;
 
 import dev.llmsse.config.GatewayProperties;
@@ -40,6 +41,8 @@ public class StreamService {
     private final Generation.Settings generationSettings;
     private final FrameStreams frames;
     private final RemoteFollower remote;
+    private final GenerationGate gate;
+    private final SubscriberBuffers buffers = new SubscriberBuffers();
     private final StreamMetrics metrics;
     private volatile boolean draining;
 
@@ -50,6 +53,14 @@ public class StreamService {
     public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
             SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
             MeterRegistry meters) {
+        this(settings, shutdown, timer, store, bus, models, ownership, meters, GenerationGate.OPEN);
+    }
+
+    /** @param gate admits answers and is told how they ended (rate limits) */
+    public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
+            SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
+            MeterRegistry meters, GenerationGate gate) {
+        this.gate = gate;
         this.settings = settings;
         this.timer = timer;
         this.store = store;
@@ -61,7 +72,7 @@ public class StreamService {
                 settings.maxEvents(), timer);
         this.metrics = new StreamMetrics(meters, registry);
         this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(), timer,
-                metrics::heartbeat);
+                metrics::heartbeat, settings.maxSubscriberLag(), buffers);
         this.remote = new RemoteFollower(store, bus, ownership.lease(), timer, metrics);
         bus.stopRequests().subscribe(this::stopLocally);
         bus.remoteSubscribersGone().subscribe(id -> {
@@ -105,14 +116,21 @@ public class StreamService {
 
     /** Saves a session whose generation starts when the first client attaches; emits its id. */
     public Mono<String> createSession(ResolvedModel model, ChatRequest request) {
+        return createSession(model, request, null);
+    }
+
+    /** As {@link #createSession(ResolvedModel, ChatRequest)}, for {@code principal}, through the gate. */
+    public Mono<String> createSession(ResolvedModel model, ChatRequest request, String principal) {
         if (draining) {
             return Mono.error(new ShuttingDownException());
         }
         if (registry.full()) {
             return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
         }
-        SessionRecord record = new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, false);
-        return store.create(record, settings.sessionTtl()).thenReturn(record.id());
+        return admitted(new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, false,
+                principal, null)).flatMap(record -> store.create(record, settings.sessionTtl())
+                        .doOnError(error -> gate.finished(record, 0))
+                        .thenReturn(record.id()));
     }
 
     /**
@@ -120,7 +138,15 @@ public class StreamService {
      * names if that generation answers the same prompt and model, and starts a fresh one otherwise.
      */
     public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId) {
-        Mono<Attachment> fresh = Mono.fromSupplier(() -> startOneStep(model, request));
+        return streamPrompt(model, request, lastEventId, null);
+    }
+
+    /** As {@link #streamPrompt(ResolvedModel, ChatRequest, String)}; only {@code principal} may resume its own. */
+    public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId,
+            String principal) {
+        Mono<Attachment> fresh = Mono.defer(() -> admitted(new SessionRecord(GenerationRegistry.newId(),
+                model.qualifiedName(), request, true, principal, null)))
+                .map(record -> startOneStep(record, model));
         EventId from = EventId.parse(lastEventId);
         if (from == null) {
             if (lastEventId != null) {
@@ -128,9 +154,15 @@ public class StreamService {
             }
             return fresh;
         }
-        return resumeOneStep(from, model.qualifiedName(), request.lastUserText())
+        return resumeOneStep(from, model.qualifiedName(), request.lastUserText(), principal)
                 .doOnNext(resumed -> metrics.resumed(true))
                 .switchIfEmpty(fresh.doOnNext(started -> metrics.resumed(false)));
+    }
+
+    /** The session's record, wherever its generation runs; errors with {@link SessionNotFoundException}. */
+    public Mono<SessionRecord> session(String sessionId) {
+        Generation local = registry.find(sessionId);
+        return local != null ? Mono.just(local.record()) : existing(sessionId);
     }
 
     /**
@@ -178,11 +210,22 @@ public class StreamService {
 
     /** Runs a request to its end and returns the whole answer, for clients that do not stream. */
     public Mono<Answer> answer(ResolvedModel model, ChatRequest request) {
-        return upstream(model, request)
-                .take(settings.maxDuration(), timer)
-                .reduce(new AnswerCollector(model.qualifiedName()), AnswerCollector::add)
-                .map(AnswerCollector::answer)
-                .onErrorMap(error -> !(error instanceof AnswerFailedException),
+        return answer(model, request, null);
+    }
+
+    /** As {@link #answer(ResolvedModel, ChatRequest)}, for {@code principal}, through the gate. */
+    public Mono<Answer> answer(ResolvedModel model, ChatRequest request, String principal) {
+        return admitted(new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, true,
+                principal, null)).flatMap(record -> {
+                    AnswerCollector collector = new AnswerCollector(model.qualifiedName());
+                    gate.started(record);
+                    return upstream(model, request)
+                            .take(settings.maxDuration(), timer)
+                            .reduce(collector, AnswerCollector::add)
+                            .map(AnswerCollector::answer)
+                            .doFinally(signal -> gate.finished(record, collector.outputTokens()));
+                })
+                .onErrorMap(error -> !(error instanceof AnswerFailedException) && !admissionError(error),
                         error -> new AnswerFailedException(UpstreamErrors.toFailed(error)));
     }
 
@@ -191,12 +234,34 @@ public class StreamService {
         return registry.liveCount();
     }
 
-    private Attachment startOneStep(ResolvedModel model, ChatRequest request) {
+    /** What this replica's clients have waiting, for metrics. */
+    public SubscriberBuffers subscriberBuffers() {
+        return buffers;
+    }
+
+    private Mono<SessionRecord> admitted(SessionRecord asked) {
+        return gate.admit(asked).map(reserved -> new SessionRecord(asked.id(), asked.model(), asked.request(),
+                asked.oneStep(), asked.principal(), reserved));
+    }
+
+    /** An error of the gate (a limit), which passes through unchanged. */
+    private static boolean admissionError(Throwable error) {
+        return error instanceof AdmissionRefusedException;
+    }
+
+    private Attachment startOneStep(SessionRecord record, ResolvedModel model) {
         if (draining) {
+            gate.finished(record, 0);
             throw new ShuttingDownException();
         }
-        SessionRecord record = new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, true);
-        Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+        Generation generation;
+        try {
+            generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+        } catch (CapacityExceededException full) {
+            gate.finished(record, 0);
+            throw full;
+        }
+        gate.started(record);
         // The id is new, so no other replica can claim it: register it off the path to the first token.
         store.create(record, settings.sessionTtl())
                 .then(store.claim(record.id(), ownership.replica(), ownership.lease()))
@@ -205,21 +270,22 @@ public class StreamService {
         return attachLocal(generation, 0, false);
     }
 
-    private Mono<Attachment> resumeOneStep(EventId from, String model, String prompt) {
+    private Mono<Attachment> resumeOneStep(EventId from, String model, String prompt, String principal) {
         Generation local = registry.find(from.generationId());
         if (local != null) {
-            return resumable(local.record(), model, prompt) && from.seq() <= local.lastSeq()
+            return resumable(local.record(), model, prompt, principal) && from.seq() <= local.lastSeq()
                     ? Mono.fromSupplier(() -> attachLocal(local, from.seq(), false))
                     : Mono.empty();
         }
         return store.find(from.generationId())
-                .filter(record -> resumable(record, model, prompt))
+                .filter(record -> resumable(record, model, prompt, principal))
                 .flatMap(record -> remote.attach(record, from.seq(), frames))
                 .onErrorResume(error -> Mono.empty());
     }
 
-    private static boolean resumable(SessionRecord record, String model, String prompt) {
-        return record.oneStep() && record.model().equals(model) && record.request().lastUserText().equals(prompt);
+    private static boolean resumable(SessionRecord record, String model, String prompt, String principal) {
+        return record.oneStep() && record.model().equals(model) && record.request().lastUserText().equals(prompt)
+                && Objects.equals(record.principal(), principal);
     }
 
     private Mono<Attachment> attachElsewhere(SessionRecord record, long afterSeq) {
@@ -242,7 +308,8 @@ public class StreamService {
         if (strict && afterSeq > generation.lastSeq()) {
             throw new InvalidLastEventIdException();
         }
-        return new Attachment.Frames(frames.of(generation.id(), generation.follow(afterSeq)));
+        return new Attachment.Frames(frames.of(generation.id(), generation.follow(afterSeq), afterSeq,
+                generation::lastSeq));
     }
 
     private long afterSeqFor(String sessionId, String lastEventId) {
@@ -262,6 +329,7 @@ public class StreamService {
         }
         Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
         keepOwnership(generation);
+        gate.started(record);
         return generation;
     }
 
@@ -287,6 +355,7 @@ public class StreamService {
                 store.finished(evicted.id(), Duration.ZERO).subscribe();
             }
         }
+        gate.finished(generation.record(), generation.outputTokens());
         store.finished(generation.id(), settings.retention())
                 .subscribe(null, error -> LOG.warn("could not mark generation finished: {}", error.toString()));
     }

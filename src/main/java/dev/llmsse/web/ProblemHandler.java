@@ -3,6 +3,8 @@ package dev.llmsse.web;
 import java.time.Duration;
 import java.util.Locale;
 
+import dev.llmsse.limit.LimiterUnavailableException;
+import dev.llmsse.limit.RateLimitedException;
 import dev.llmsse.provider.UnknownModelException;
 import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.stream.AnswerFailedException;
@@ -20,12 +22,15 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 import reactor.core.publisher.Mono;
+import reactor.netty.channel.AbortedException;
 
 /**
  * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
@@ -49,6 +54,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(DataBufferLimitException.class)
     ResponseEntity<ProblemDetail> bodyTooLarge(DataBufferLimitException error) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the request body is too large");
+    }
+
+    /** Spring Security's firewall refused something in the request (a header value outside Latin-1 or ASCII). */
+    @ExceptionHandler(ServerExchangeRejectedException.class)
+    ResponseEntity<ProblemDetail> rejected(ServerExchangeRejectedException error) {
+        return problem(HttpStatus.BAD_REQUEST, "bad_request", "the request has characters that are not allowed");
     }
 
     @ExceptionHandler(UnknownModelException.class)
@@ -99,12 +110,67 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 .body(response.getBody());
     }
 
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
+                "rate limit reached: " + error.limit());
+        response.getBody().setProperty("limit", error.limit());
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(error.retryAfterSeconds()))
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(LimiterUnavailableException.class)
+    ResponseEntity<ProblemDetail> limiterUnavailable(LimiterUnavailableException error) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
+                "the rate limiter is unavailable; try again shortly");
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .body(response.getBody());
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ResponseEntity<ProblemDetail> forbidden(ForbiddenException error) {
+        return problem(HttpStatus.FORBIDDEN, error.code(), error.getMessage());
+    }
+
+    /** A body that is not JSON is bad input like any other (issue 5): 400, not 415. */
+    @Override
+    protected Mono<ResponseEntity<Object>> handleUnsupportedMediaTypeStatusException(
+            UnsupportedMediaTypeStatusException error, HttpHeaders headers, HttpStatusCode status,
+            ServerWebExchange exchange) {
+        return Mono.just(ResponseEntity.status(HttpStatus.BAD_REQUEST).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(withCode(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                        "the body must be JSON (Content-Type: application/json)"), "unsupported_media_type")));
+    }
+
+    /** Spring's own errors (malformed JSON, invalid UTF-8, a wrong method) get our {@code code} too. */
+    private static ProblemDetail withCode(ProblemDetail problem, String code) {
+        if (problem.getProperties() == null || !problem.getProperties().containsKey("code")) {
+            problem.setProperty("code", code);
+        }
+        return problem;
+    }
+
+
     @ExceptionHandler(AnswerFailedException.class)
     ResponseEntity<ProblemDetail> answerFailed(AnswerFailedException error) {
         ResponseEntity<ProblemDetail> response = problem(HttpStatus.BAD_GATEWAY, error.failure().code(),
                 error.failure().message());
         response.getBody().setProperty("retryable", error.failure().retryable());
         return response;
+    }
+
+    /**
+     * A client cut mid-stream (gone, or stalled too far behind: see {@code FrameStreams}) is no problem to
+     * answer: the response is committed. Passed on, so that the server closes the connection and logs it
+     * as a lost client (debug), not as an error.
+     */
+    @ExceptionHandler(AbortedException.class)
+    Mono<Void> clientCut(AbortedException error) {
+        return Mono.error(error);
     }
 
     @ExceptionHandler(Exception.class)

@@ -3,7 +3,10 @@ package dev.llmsse.web;
 import java.net.URI;
 import java.util.List;
 
+import dev.llmsse.security.Caller;
+import dev.llmsse.security.Callers;
 import dev.llmsse.stream.Attachment;
+import dev.llmsse.stream.SessionNotFoundException;
 import dev.llmsse.stream.StreamService;
 
 import org.springframework.http.CacheControl;
@@ -19,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,10 +36,12 @@ class StreamController {
 
     private final StreamService streams;
     private final ChatRequests requests;
+    private final Callers callers;
 
-    StreamController(StreamService streams, ChatRequests requests) {
+    StreamController(StreamService streams, ChatRequests requests, Callers callers) {
         this.streams = streams;
         this.requests = requests;
+        this.callers = callers;
     }
 
     /**
@@ -47,21 +53,26 @@ class StreamController {
             @RequestParam(required = false) String model,
             @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
             @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) List<String> accept) {
-        ChatRequests.Validated validated = requests.fromPrompt(prompt, model);
-        if (wantsJson(accept)) {
-            return streams.answer(validated.model(), validated.request()).map(ResponseEntity::ok);
-        }
-        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
-        return streams.streamPrompt(validated.model(), validated.request(), lastEventId)
-                .map(StreamController::respond);
+            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) List<String> accept,
+            ServerWebExchange exchange) {
+        return callers.of(exchange).flatMap(caller -> {
+            ChatRequests.Validated validated = allowed(caller, requests.fromPrompt(prompt, model));
+            if (wantsJson(accept)) {
+                return streams.answer(validated.model(), validated.request(), caller.id()).map(ResponseEntity::ok);
+            }
+            String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+            return streams.streamPrompt(validated.model(), validated.request(), lastEventId, caller.id())
+                    .map(StreamController::respond);
+        });
     }
 
     /** Creates a generation from a JSON body; the first attach to its stream starts it. */
     @PostMapping(path = "/api/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    Mono<ResponseEntity<SessionCreated>> createSession(@RequestBody SessionRequest body) {
-        ChatRequests.Validated validated = requests.fromBody(body);
-        return streams.createSession(validated.model(), validated.request()).map(id -> {
+    Mono<ResponseEntity<SessionCreated>> createSession(@RequestBody SessionRequest body, ServerWebExchange exchange) {
+        return callers.of(exchange).flatMap(caller -> {
+            ChatRequests.Validated validated = allowed(caller, requests.fromBody(body));
+            return streams.createSession(validated.model(), validated.request(), caller.id());
+        }).map(id -> {
             String streamUrl = "/api/sessions/" + id + "/stream";
             return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
         });
@@ -71,15 +82,36 @@ class StreamController {
     @GetMapping("/api/sessions/{id}/stream")
     Mono<ResponseEntity<?>> sessionStream(@PathVariable String id,
             @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
-            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader) {
+            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader,
+            ServerWebExchange exchange) {
         String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
-        return streams.attachSession(id, lastEventId).map(StreamController::respond);
+        return owned(id, exchange).then(Mono.defer(() -> streams.attachSession(id, lastEventId)))
+                .map(StreamController::respond);
     }
 
     /** Stops a session's generation now. */
     @PostMapping("/api/sessions/{id}/stop")
-    Mono<ResponseEntity<Void>> stop(@PathVariable String id) {
-        return streams.stop(id).then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
+    Mono<ResponseEntity<Void>> stop(@PathVariable String id, ServerWebExchange exchange) {
+        return owned(id, exchange).then(Mono.defer(() -> streams.stop(id)))
+                .then(Mono.fromSupplier(() -> ResponseEntity.noContent().build()));
+    }
+
+    /**
+     * Another principal's session is answered as unknown (404), so that ids cannot be probed. A caller
+     * without credentials holds only the id, which is the capability (see {@code docs/security.md}).
+     */
+    private Mono<Void> owned(String id, ServerWebExchange exchange) {
+        return callers.of(exchange).flatMap(caller -> !caller.authenticated() ? Mono.empty()
+                : streams.session(id).flatMap(record -> caller.owns(record.principal()) ? Mono.<Void>empty()
+                        : Mono.error(new SessionNotFoundException())));
+    }
+
+    /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */
+    private static ChatRequests.Validated allowed(Caller caller, ChatRequests.Validated validated) {
+        if (!caller.mayUse(validated.model().qualifiedName())) {
+            throw new ForbiddenException("model_not_allowed", "this key may not use that model");
+        }
+        return validated;
     }
 
     private static ResponseEntity<?> respond(Attachment attachment) {

@@ -50,6 +50,16 @@ public final class RawSseConnection implements AutoCloseable {
         return new RawSseConnection(socket);
     }
 
+    /** Opens a connection and sends {@code request} as it is: any bytes, for tests of malformed requests. */
+    public static RawSseConnection send(int port, byte[] request) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(15_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(request);
+        out.flush();
+        return new RawSseConnection(socket);
+    }
+
     /** Reads the status line and headers, failing if they take longer than {@code timeout}. */
     public RawSseConnection readHeaders(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
@@ -83,7 +93,11 @@ public final class RawSseConnection implements AutoCloseable {
 
     /** Reads the body to its end (the terminating zero-length chunk). */
     public String readToEnd() throws IOException {
-        return readUntil(text -> false);
+        // Not readUntil: decoding the whole body after every chunk is quadratic for long bodies.
+        while (!ended) {
+            readChunk();
+        }
+        return body();
     }
 
     /** Whether the body's end was seen. */

@@ -8,7 +8,7 @@ import dev.llmsse.GatewayApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** A gateway replica started in this JVM on a random port, with a probe provider, for multi-replica tests. */
+/** A gateway replica started in this JVM on a random port, with a probe provider, for multi-replica and property tests. */
 public final class Replica implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
@@ -19,8 +19,17 @@ public final class Replica implements AutoCloseable {
 
     /** Starts a replica with the Redis store under {@code keyPrefix} and the given extra properties. */
     public static Replica start(String keyPrefix, String... properties) {
-        List<String> all = new ArrayList<>(List.of("server.port=0", "gateway.store=redis",
-                "gateway.redis.key-prefix=" + keyPrefix, "spring.main.banner-mode=off"));
+        return start(List.of("gateway.store=redis", "gateway.redis.key-prefix=" + keyPrefix), properties);
+    }
+
+    /** Starts a single gateway with the in-memory store, for tests that run outside Spring's test context. */
+    public static Replica startInMemory(String... properties) {
+        return start(List.of("gateway.store=memory"), properties);
+    }
+
+    private static Replica start(List<String> store, String... properties) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off"));
+        all.addAll(store);
         all.addAll(List.of(properties));
         // Command-line arguments: they outrank application.yaml, unlike the builder's default properties.
         return new Replica(new SpringApplicationBuilder(GatewayApplication.class, ProbeProvider.Config.class)

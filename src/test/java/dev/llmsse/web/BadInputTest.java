@@ -117,9 +117,10 @@ class BadInputTest {
     }
 
     @Test
-    void sessionBodyThatIsNotJsonIs415() {
+    void sessionBodyThatIsNotJsonIs400() {
+        // 400 rather than 415: every bad body is bad input (issue 5, docs/protocol.md).
         problem(client.post().uri("/api/sessions").contentType(MediaType.TEXT_PLAIN).bodyValue("hi").exchange(),
-                415, "unsupported_media_type");
+                400, "unsupported_media_type");
     }
 
     @ParameterizedTest

@@ -94,7 +94,7 @@ class EndpointFuzzTest {
      */
     private static final List<String> REQUIRED_OUTCOMES = List.of(
             "GET /api/llm 200", "GET /api/llm 400", "GET /api/llm 413", "answer json",
-            "POST /api/sessions 201", "POST /api/sessions 400", "POST /api/sessions 413", "POST /api/sessions 415",
+            "POST /api/sessions 201", "POST /api/sessions 400", "POST /api/sessions 413",
             "GET /api/sessions/*/stream 200", "GET /api/sessions/*/stream 400", "GET /api/sessions/*/stream 404",
             "GET /api/sessions/*/stream 204", "POST /api/sessions/*/stop 204", "POST /api/sessions/*/stop 404",
             "answer done", "answer error too_long", "resume rest", "resume 204", "stream with pings");
@@ -285,7 +285,8 @@ class EndpointFuzzTest {
             request = request.header("Content-Type", contentType);
         }
         Response response = call(request);
-        response.assertStatusIn(201, 400, 413, 415);
+        // A body that is not JSON is 400, not 415: every bad body is bad input (docs/protocol.md).
+        response.assertStatusIn(201, 400, 413);
         if (response.status() == 201) {
             String streamUrl = response.json(MediaType.APPLICATION_JSON).get("streamUrl").stringValue();
             call(Request.get(streamUrl)).stream();
@@ -304,7 +305,8 @@ class EndpointFuzzTest {
             }
             call(request).assertStatusIn(400, 404);
         } else {
-            call(Request.post("/api/sessions/" + segment + "/stop", null)).assertStatusIn(404);
+            // 400 where the id has characters Spring Security's firewall refuses in a path (%25, .., controls).
+            call(Request.post("/api/sessions/" + segment + "/stop", null)).assertStatusIn(400, 404);
         }
     }
 

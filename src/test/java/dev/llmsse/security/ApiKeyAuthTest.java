@@ -1,0 +1,202 @@
+package dev.llmsse.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.llmsse.support.ProbeProvider;
+import dev.llmsse.support.RawSseConnection;
+import dev.llmsse.support.SseFrames;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code gateway.auth.mode=api-key} over real sockets: keys as hashes, Bearer or X-API-Key, sessions bound
+ * to the key that made them, per-key model allow-lists, and keys never echoed anywhere.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "gateway.auth.mode=api-key",
+        "gateway.auth.api-keys[0].name=alice",
+        "gateway.auth.api-keys[0].sha256=0264b8205526ceea6fff4c7d3d3b6cf383d579553a931736819eb39ec6dd9a04",
+        "gateway.auth.api-keys[1].name=bob",
+        "gateway.auth.api-keys[1].sha256=D54508C124109E1BBF7D7DFFD3AA872B9364DC9F0232CA9B32D74A42B570CD7D",
+        "gateway.auth.api-keys[1].models=echo/*",
+        "gateway.providers.echo.token-delay=1ms",
+        "gateway.stream.heartbeat=1s"})
+@Import(ProbeProvider.Config.class)
+@ExtendWith(OutputCaptureExtension.class)
+class ApiKeyAuthTest {
+
+    static final String ALICE = "alice-key-0001";
+    static final String BOB = "bob-key-0002";
+    // Its hash was removed from the configuration: revoked.
+    static final String CAROL_REVOKED = "carol-revoked-0003";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @LocalServerPort
+    int port;
+
+    WebClient client;
+
+    @BeforeEach
+    void setUp() {
+        client = WebClient.create("http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void theConfiguredHashesAreTheKeysHashes() {
+        assertThat(ApiKeys.hex(ALICE)).isEqualTo("0264b8205526ceea6fff4c7d3d3b6cf383d579553a931736819eb39ec6dd9a04");
+    }
+
+    @Test
+    void missingWrongAndRevokedKeysGet401ProblemJson() {
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of()));
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of(HttpHeaders.AUTHORIZATION, "Bearer wrong")));
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of("X-API-Key", "wrong")));
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + CAROL_REVOKED)));
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of("X-API-Key", CAROL_REVOKED)));
+        assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of(HttpHeaders.AUTHORIZATION, "Bearer ")));
+        // The one-step stream needs a key like any API call (browsers use sessions instead).
+        assertUnauthorized(get("/api/llm?prompt=hi", Map.of()));
+        assertUnauthorized(get("/api/llm?prompt=hi", Map.of("X-API-Key", CAROL_REVOKED)));
+    }
+
+    @Test
+    void theRightKeyStreamsAsBearerOrApiKeyHeader() throws Exception {
+        ResponseEntity<String> created = post("/api/sessions", "{\"prompt\":\"hello there\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        assertThat(created.getStatusCode().value()).isEqualTo(201);
+        String streamUrl = JSON.readTree(created.getBody()).get("streamUrl").asString();
+        // The stream itself needs no header: the session id is the capability (EventSource sends none).
+        try (RawSseConnection stream = RawSseConnection.get(port, streamUrl).readHeaders(Duration.ofSeconds(10))) {
+            assertThat(stream.status()).isEqualTo(200);
+            String body = stream.readUntil(text -> text.contains("\"done\":true"));
+            assertThat(SseFrames.text(SseFrames.parse(body))).isEqualTo("You said: hello there");
+        }
+        try (RawSseConnection oneStep = RawSseConnection.get(port, "/api/llm?prompt=hey", "X-API-Key: " + BOB)
+                .readHeaders(Duration.ofSeconds(10))) {
+            assertThat(oneStep.status()).isEqualTo(200);
+            assertThat(oneStep.readUntil(text -> text.contains("\"done\":true"))).contains("{\"token\":\"hey\"}");
+        }
+    }
+
+    @Test
+    void aSessionOfKeyAIsNotFoundForKeyB() throws Exception {
+        ResponseEntity<String> created = post("/api/sessions", "{\"prompt\":\"mine\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        String id = JSON.readTree(created.getBody()).get("id").asString();
+
+        try (RawSseConnection asBob = RawSseConnection.get(port, "/api/sessions/" + id + "/stream",
+                "Authorization: Bearer " + BOB).readHeaders(Duration.ofSeconds(10))) {
+            assertThat(asBob.status()).isEqualTo(404);
+            assertThat(asBob.header("content-type")).startsWith("application/problem+json");
+        }
+        ResponseEntity<String> stopByBob = post("/api/sessions/" + id + "/stop", "",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + BOB));
+        assertThat(stopByBob.getStatusCode().value()).isEqualTo(404);
+        assertThat(code(stopByBob)).isEqualTo("not_found");
+        // Same answer as for an id that never existed: nothing to learn by probing.
+        ResponseEntity<String> unknown = post("/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/stop", "",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + BOB));
+        assertThat(unknown.getStatusCode().value()).isEqualTo(404);
+
+        ResponseEntity<String> stopByAlice = post("/api/sessions/" + id + "/stop", "",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        assertThat(stopByAlice.getStatusCode().value()).isEqualTo(204);
+        // Stopping needs a key: the id alone is a capability to read, not to stop.
+        assertUnauthorized(post("/api/sessions/" + id + "/stop", "", Map.of()));
+    }
+
+    @Test
+    void aModelOutsideTheKeysAllowListIsForbidden() {
+        ResponseEntity<String> refused = post("/api/sessions", "{\"prompt\":\"hi\",\"model\":\"probe/0-0-1\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + BOB));
+        assertThat(refused.getStatusCode().value()).isEqualTo(403);
+        assertThat(code(refused)).isEqualTo("model_not_allowed");
+        ResponseEntity<String> allowed = post("/api/sessions", "{\"prompt\":\"hi\",\"model\":\"probe/0-0-1\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        assertThat(allowed.getStatusCode().value()).isEqualTo(201);
+    }
+
+    @Test
+    void operationsEndpointsAndTheModelListStayOpenAndNothingElseIsExposed() {
+        assertThat(get("/actuator/health", Map.of()).getStatusCode().value()).isEqualTo(200);
+        assertThat(get("/actuator/health/readiness", Map.of()).getStatusCode().value()).isEqualTo(200);
+        assertThat(get("/actuator/prometheus", Map.of()).getStatusCode().value()).isEqualTo(200);
+        assertThat(get("/api/models", Map.of()).getStatusCode().value()).isEqualTo(200);
+        for (String path : new String[] {"/actuator/env", "/actuator/configprops", "/actuator/beans",
+                "/actuator/heapdump", "/actuator/loggers", "/actuator/metrics"}) {
+            assertThat(get(path, Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE)).getStatusCode().value())
+                    .as(path).isEqualTo(404);
+            assertThat(get(path, Map.of()).getStatusCode().value()).as(path).isEqualTo(401);
+        }
+        String links = get("/actuator", Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE)).getBody();
+        assertThat(links).contains("health", "prometheus").doesNotContain("env", "configprops");
+    }
+
+    @Test
+    void keysAppearInNoLogProblemBodyOrMetric(CapturedOutput output) throws Exception {
+        String wrong = "sk-this-is-not-a-key-0123456789";
+        String body = post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + wrong))
+                .getBody();
+        String body2 = post("/api/sessions", "{\"prompt\":\"hi\",\"model\":\"probe/0-0-1\"}",
+                Map.of("X-API-Key", BOB)).getBody();
+        ResponseEntity<String> created = post("/api/sessions", "{\"prompt\":\"secret check\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        String streamUrl = JSON.readTree(created.getBody()).get("streamUrl").asString();
+        String frames;
+        try (RawSseConnection stream = RawSseConnection.get(port, streamUrl).readHeaders(Duration.ofSeconds(10))) {
+            frames = stream.readUntil(text -> text.contains("\"done\":true"));
+        }
+        String metrics = get("/actuator/prometheus", Map.of()).getBody();
+        String health = get("/actuator/health", Map.of()).getBody();
+        for (String secret : new String[] {wrong, ALICE, BOB, "0264b8205526ceea", "d54508c124109e1b"}) {
+            assertThat(body).doesNotContain(secret);
+            assertThat(body2).doesNotContain(secret);
+            assertThat(frames).doesNotContain(secret);
+            assertThat(metrics).doesNotContain(secret);
+            assertThat(health).doesNotContain(secret);
+            assertThat(output.getAll()).doesNotContain(secret);
+        }
+    }
+
+    private void assertUnauthorized(ResponseEntity<String> response) {
+        assertThat(response.getStatusCode().value()).isEqualTo(401);
+        assertThat(response.getHeaders().getContentType()).isNotNull();
+        assertThat(response.getHeaders().getContentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)).isTrue();
+        assertThat(response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
+        assertThat(code(response)).isEqualTo("unauthorized");
+    }
+
+    static String code(ResponseEntity<String> response) {
+        JsonNode problem = JSON.readTree(response.getBody());
+        return problem.get("code").asString();
+    }
+
+    ResponseEntity<String> post(String path, String body, Map<String, String> headers) {
+        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                .headers(h -> headers.forEach(h::set)).bodyValue(body)
+                .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(20));
+    }
+
+    ResponseEntity<String> get(String path, Map<String, String> headers) {
+        return client.get().uri(path).headers(h -> headers.forEach(h::set))
+                .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(20));
+    }
+}
