@@ -1,15 +1,19 @@
 package dev.llmsse.provider;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.llmsse.stream.StreamEvent;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The one streaming recipe every adapter follows: send the request, map HTTP errors at the edge, decode the
@@ -24,6 +28,37 @@ import reactor.core.publisher.Mono;
 public final class Relay {
 
     private Relay() {
+    }
+
+    /**
+     * The raw body of a streaming JSON POST: the provider's own {@code headers} (its key, its API version),
+     * {@code body} as JSON, and {@code accept} (an event stream, or NDJSON); HTTP error statuses become
+     * {@link ProviderException}s.
+     */
+    public static Flux<DataBuffer> post(String provider, WebClient.RequestBodySpec request,
+            Consumer<HttpHeaders> headers, MediaType accept, JsonNode body) {
+        return body(provider, request.headers(headers)
+                .contentType(MediaType.APPLICATION_JSON)
+                .accept(accept)
+                .bodyValue(WireJson.bytes(body)));
+    }
+
+    /** Sets {@code name} unless {@code value} is blank: a provider configured without a key sends none. */
+    public static Consumer<HttpHeaders> header(String name, String value) {
+        return headers -> {
+            if (value != null && !value.isBlank()) {
+                headers.set(name, value);
+            }
+        };
+    }
+
+    /** {@code Authorization: Bearer key}, unless the key is blank. */
+    public static Consumer<HttpHeaders> bearer(String key) {
+        return headers -> {
+            if (key != null && !key.isBlank()) {
+                headers.setBearerAuth(key);
+            }
+        };
     }
 
     /** The raw body of a streaming request; HTTP error statuses become {@link ProviderException}s. */

@@ -51,17 +51,10 @@ final class AnthropicProvider implements ChatProvider {
 
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
-        WebClient.RequestHeadersSpec<?> call = client.post().uri("/v1/messages")
-                .headers(headers -> {
-                    if (settings.apiKey() != null && !settings.apiKey().isBlank()) {
-                        headers.set("x-api-key", settings.apiKey());
-                    }
-                    headers.set("anthropic-version", settings.version());
-                })
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(WireJson.bytes(body(request)));
-        return decode(Relay.body(id(), call), limits);
+        return decode(Relay.post(id(), client.post().uri("/v1/messages"),
+                Relay.header("x-api-key", settings.apiKey())
+                        .andThen(headers -> headers.set("anthropic-version", settings.version())),
+                MediaType.TEXT_EVENT_STREAM, body(request)), limits);
     }
 
     /** The body-to-events half of {@link #stream}, on its own so that replay tests can feed it bytes. */

@@ -52,18 +52,10 @@ final class GeminiProvider implements ChatProvider {
 
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
-        WebClient.RequestHeadersSpec<?> call = client.post()
-                .uri("/v1beta/models/{model}:streamGenerateContent?alt=sse", request.model())
-                .headers(headers -> {
-                    // A header, not the ?key= parameter: URLs end up in logs and exception messages.
-                    if (apiKey != null && !apiKey.isBlank()) {
-                        headers.set("x-goog-api-key", apiKey);
-                    }
-                })
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(WireJson.bytes(body(request)));
-        return decode(Relay.body(id(), call), limits);
+        // The key in a header, not the ?key= parameter: URLs end up in logs and exception messages.
+        return decode(Relay.post(id(),
+                client.post().uri("/v1beta/models/{model}:streamGenerateContent?alt=sse", request.model()),
+                Relay.header("x-goog-api-key", apiKey), MediaType.TEXT_EVENT_STREAM, body(request)), limits);
     }
 
     /**

@@ -49,11 +49,8 @@ final class OllamaProvider implements ChatProvider {
 
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
-        WebClient.RequestHeadersSpec<?> call = client.post().uri("/api/chat")
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.APPLICATION_NDJSON)
-                .bodyValue(WireJson.bytes(body(request)));
-        return decode(Relay.body(id(), call), limits);
+        return decode(Relay.post(id(), client.post().uri("/api/chat"), headers -> { },
+                MediaType.APPLICATION_NDJSON, body(request)), limits);
     }
 
     /** The body-to-events half of {@link #stream}, on its own so that replay tests can feed it bytes. */

@@ -57,16 +57,8 @@ final class OpenAiChatProvider implements ChatProvider {
 
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
-        WebClient.RequestHeadersSpec<?> call = client.post().uri("/chat/completions")
-                .headers(headers -> {
-                    if (apiKey != null && !apiKey.isBlank()) {
-                        headers.setBearerAuth(apiKey);
-                    }
-                })
-                .contentType(MediaType.APPLICATION_JSON)
-                .accept(MediaType.TEXT_EVENT_STREAM)
-                .bodyValue(WireJson.bytes(body(request)));
-        return decode(Relay.body(id(), call), limits);
+        return decode(Relay.post(id(), client.post().uri("/chat/completions"), Relay.bearer(apiKey),
+                MediaType.TEXT_EVENT_STREAM, body(request)), limits);
     }
 
     /** The body-to-events half of {@link #stream}, on its own so that replay tests can feed it bytes. */
