@@ -1,14 +1,12 @@
 package dev.llmsse.stream;
 
-import org.springframework.http.codec.ServerSentEvent;
-
 import reactor.core.publisher.Flux;
 
 /** What a client gets when it attaches to a stream. */
 public sealed interface Attachment {
 
     /** The frames to send: {@code retry}, then the log from the client's position, with heartbeats. */
-    record Frames(Flux<ServerSentEvent<String>> frames) implements Attachment {
+    record Frames(Flux<SseFrame> frames) implements Attachment {
     }
 
     /** The client has already seen the terminal frame: answer 204 so that {@code EventSource} stops. */

@@ -7,8 +7,6 @@ import java.util.function.LongSupplier;
 
 import dev.llmsse.session.LoggedEvent;
 
-import org.springframework.http.codec.ServerSentEvent;
-
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -30,14 +28,13 @@ import reactor.netty.channel.AbortedException;
  */
 final class FrameStreams {
 
-    private static final ServerSentEvent<String> PING =
-            ServerSentEvent.<String>builder("keep-alive").event("ping").build();
+    private static final SseFrame PING = SseFrame.of(null, "ping", "keep-alive");
     // Stands for a ping inside the merged stream of log events; never logged, compared by identity.
     private static final LoggedEvent HEARTBEAT = new LoggedEvent(0, "ping", "keep-alive", false);
 
     private final Duration heartbeat;
-    private final ServerSentEvent<String> retryHint;
-    private final ServerSentEvent<String> handoffHint;
+    private final SseFrame retryHint;
+    private final SseFrame handoffHint;
     private final Scheduler timer;
     private final Runnable onHeartbeat;
     private final int maxLag;
@@ -57,8 +54,8 @@ final class FrameStreams {
     FrameStreams(Duration heartbeat, Duration retry, Duration handoffRetry, Scheduler timer, Runnable onHeartbeat,
             int maxLag, SubscriberBuffers buffers) {
         this.heartbeat = heartbeat;
-        this.retryHint = ServerSentEvent.<String>builder().retry(retry).build();
-        this.handoffHint = ServerSentEvent.<String>builder().retry(handoffRetry).build();
+        this.retryHint = SseFrame.retry(retry);
+        this.handoffHint = SseFrame.retry(handoffRetry);
         this.timer = timer;
         this.onHeartbeat = onHeartbeat;
         this.maxLag = maxLag;
@@ -80,7 +77,7 @@ final class FrameStreams {
     }
 
     /** The client's frames for {@code events} of generation {@code generationId}, without a lag check. */
-    Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events) {
+    Flux<SseFrame> of(String generationId, Flux<LoggedEvent> events) {
         return of(generationId, events, 0, null);
     }
 
@@ -88,12 +85,12 @@ final class FrameStreams {
      * The client's frames for {@code events} (those after {@code afterSeq}) of generation {@code generationId};
      * {@code head} tells the log's last position, for the lag check (null: no check).
      */
-    Flux<ServerSentEvent<String>> of(String generationId, Flux<LoggedEvent> events, long afterSeq, LongSupplier head) {
+    Flux<SseFrame> of(String generationId, Flux<LoggedEvent> events, long afterSeq, LongSupplier head) {
         return Flux.defer(() -> {
             Progress progress = new Progress(afterSeq);
             AtomicBoolean ended = new AtomicBoolean();
             Flux<LoggedEvent> counted = events.doOnNext(event -> buffers.added(progress.waiting.incrementAndGet()));
-            Flux<ServerSentEvent<String>> frames = withHeartbeat(counted, progress, head)
+            Flux<SseFrame> frames = withHeartbeat(counted, progress, head)
                     .doOnNext(event -> {
                         if (event != HEARTBEAT) {
                             progress.waiting.decrementAndGet();
@@ -111,7 +108,7 @@ final class FrameStreams {
         });
     }
 
-    private ServerSentEvent<String> ping() {
+    private SseFrame ping() {
         onHeartbeat.run();
         return PING;
     }
@@ -160,9 +157,7 @@ final class FrameStreams {
         return stalled && headSeq - sent > maxLag;
     }
 
-    private static ServerSentEvent<String> frame(String generationId, LoggedEvent event) {
-        ServerSentEvent.Builder<String> frame = ServerSentEvent.builder(event.data())
-                .id(generationId + "." + event.seq());
-        return event.event() == null ? frame.build() : frame.event(event.event()).build();
+    private static SseFrame frame(String generationId, LoggedEvent event) {
+        return SseFrame.of(generationId + "." + event.seq(), event.event(), event.data());
     }
 }

@@ -69,7 +69,7 @@ public class StreamService {
         this.ownership = ownership;
         this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer);
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
-                settings.maxEvents(), timer);
+                settings.idleTimeout(), settings.maxEvents(), timer);
         this.metrics = new StreamMetrics(meters, registry);
         this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(), timer,
                 metrics::heartbeat, settings.maxSubscriberLag(), buffers);
@@ -375,6 +375,6 @@ public class StreamService {
 
     private Flux<StreamEvent> upstream(ResolvedModel model, ChatRequest request) {
         // Defer so that nothing reaches the provider before the first subscriber attaches.
-        return Flux.defer(() -> model.provider().stream(request)).timeout(settings.idleTimeout(), timer);
+        return Flux.defer(() -> model.provider().stream(request));
     }
 }

@@ -1,7 +1,5 @@
 package dev.llmsse.stream;
 
-import java.util.concurrent.TimeoutException;
-
 import dev.llmsse.provider.ProviderException;
 
 import org.slf4j.Logger;
@@ -18,9 +16,6 @@ final class UpstreamErrors {
     static StreamEvent.Failed toFailed(Throwable error) {
         if (error instanceof ProviderException provider) {
             return new StreamEvent.Failed(provider.code(), provider.getMessage(), provider.retryable());
-        }
-        if (error instanceof TimeoutException) {
-            return new StreamEvent.Failed("idle_timeout", "the provider went silent", true);
         }
         // Unknown failures are logged here by type only: their messages may carry upstream text.
         LOG.warn("stream failed with an unexpected {}", error.getClass().getName());

@@ -17,7 +17,6 @@ import dev.llmsse.session.LocalReplicaBus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.http.codec.ServerSentEvent;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -42,7 +41,7 @@ class NothingAfterTerminalFrameTest {
                 new InMemorySessionStore(timer), new LocalReplicaBus(), name -> model(),
                 new Ownership("replica", Duration.ofSeconds(3), timer), new SimpleMeterRegistry());
         Attachment attachment = service.streamPrompt(model(), request(), null).block();
-        Flux<ServerSentEvent<String>> frames = ((Attachment.Frames) attachment).frames();
+        Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames();
 
         StepVerifier.create(frames, 1)
                 .expectNextMatches(frame -> frame.retry() != null)
@@ -57,12 +56,12 @@ class NothingAfterTerminalFrameTest {
                 .recordWith(ArrayList::new)
                 .thenConsumeWhile(frame -> true)
                 .consumeRecordedWith(rest -> {
-                    List<ServerSentEvent<String>> sent = new ArrayList<>(rest);
+                    List<SseFrame> sent = new ArrayList<>(rest);
                     assertThat(sent).as("frames after retry").isNotEmpty();
-                    ServerSentEvent<String> last = sent.get(sent.size() - 1);
+                    SseFrame last = sent.get(sent.size() - 1);
                     assertThat(last.data()).as("last of %s", sent).startsWith("{\"done\":true");
                     assertThat(sent).filteredOn(frame -> frame.data().startsWith("{\"token\""))
-                            .extracting(ServerSentEvent::data).containsExactly("{\"token\":\"hi\"}");
+                            .extracting(SseFrame::data).containsExactly("{\"token\":\"hi\"}");
                 })
                 .expectComplete()
                 .verify(Duration.ofSeconds(5));

@@ -25,7 +25,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.http.codec.ServerSentEvent;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -56,7 +55,7 @@ class StreamServiceVirtualTimeTest {
     @Test
     void pingsStartBeforeTheFirstTokenAndStopAtTheEnd() {
         StreamService service = service(settings(Duration.ofSeconds(1), Duration.ofSeconds(5), 100));
-        Flux<ServerSentEvent<String>> frames = framesOf(service, tokensEvery(Duration.ofMillis(10_500), 1));
+        Flux<SseFrame> frames = framesOf(service, tokensEvery(Duration.ofMillis(10_500), 1));
 
         StepVerifier.withVirtualTime(() -> frames, () -> time, Long.MAX_VALUE)
                 .assertNext(retry -> assertThat(retry.retry()).isEqualTo(Duration.ofSeconds(3)))
@@ -193,7 +192,7 @@ class StreamServiceVirtualTimeTest {
         StepVerifier.create(service.attachSession(ids.get(0), null)).verifyError(SessionNotFoundException.class);
         StepVerifier.create(service.attachSession(ids.get(1), null)).verifyError(SessionNotFoundException.class);
         assertThat(frames(service.attachSession(ids.get(3), null).block()).filter(frame -> frame.id() != null)
-                .map(ServerSentEvent::data).collectList().block(Duration.ofSeconds(1)))
+                .map(SseFrame::data).collectList().block(Duration.ofSeconds(1)))
                 .containsExactly("{\"token\":\"a\"}", "{\"done\":true,\"finishReason\":\"stop\"}");
     }
 
@@ -257,7 +256,7 @@ class StreamServiceVirtualTimeTest {
                 new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time, shared,
                 new LocalReplicaBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time),
                 new SimpleMeterRegistry());
-        Flux<ServerSentEvent<String>> frames = framesOf(service, tokensEvery(Duration.ofSeconds(1), 100));
+        Flux<SseFrame> frames = framesOf(service, tokensEvery(Duration.ofSeconds(1), 100));
 
         StepVerifier.withVirtualTime(() -> frames, () -> time, Long.MAX_VALUE)
                 .expectNextCount(1)
@@ -310,20 +309,20 @@ class StreamServiceVirtualTimeTest {
         return model;
     }
 
-    private Flux<ServerSentEvent<String>> framesOf(StreamService service, Flux<StreamEvent> upstream) {
+    private Flux<SseFrame> framesOf(StreamService service, Flux<StreamEvent> upstream) {
         return frames(service.streamPrompt(model(upstream), REQUEST, null).block());
     }
 
     /** The data of the logged frames only: no retry hint, no pings. */
     private Flux<String> dataOf(StreamService service, Flux<StreamEvent> upstream) {
-        return framesOf(service, upstream).filter(frame -> frame.id() != null).map(ServerSentEvent::data);
+        return framesOf(service, upstream).filter(frame -> frame.id() != null).map(SseFrame::data);
     }
 
-    private static Flux<ServerSentEvent<String>> frames(Attachment attachment) {
+    private static Flux<SseFrame> frames(Attachment attachment) {
         return ((Attachment.Frames) attachment).frames();
     }
 
-    private ServerSentEvent<String> lastFrame(StreamService service, String id) {
+    private SseFrame lastFrame(StreamService service, String id) {
         return frames(service.attachSession(id, null).block()).filter(frame -> frame.id() != null)
                 .takeUntil(frame -> frame.data().contains("\"done\"") || frame.data().contains("\"error\""))
                 .blockLast(Duration.ofSeconds(1));
