@@ -9,12 +9,12 @@ import java.time.Duration;
  *
  * <p>Why not Spring's {@code ServerSentEvent} and its writer: that writer formats every event with a
  * {@code StringBuilder}, encodes it, and hands each frame to the connection as a publisher of its own
- * (subscribed, written and flushed one by one), which the benchmark measured as the largest cost per token
- * in the gateway. These frames are written as one stream of buffers, flushed whenever the stream has nothing
- * more ready, so tokens still leave one by one when they come one by one.
+ * (subscribed, written and flushed one by one): per-token work that showed in the benchmark's profile.
+ * These frames are written as one stream of buffers, flushed whenever the stream has nothing more ready,
+ * so tokens still leave one by one when they come one by one.
  *
  * <p>Payloads are JSON made by Jackson, which escapes CR and LF inside strings, so {@code data} is one line;
- * the constructor refuses anything that could break the framing rather than split it.
+ * {@link #of} refuses anything that could break the framing rather than split it.
  *
  * @param id    the event id, or null
  * @param event the event name, or null for the unnamed {@code message} channel
