@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.llmsse.session.LoggedEvent;
 
+import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -14,6 +15,9 @@ final class FrameEncoder {
 
     // A private mapper: the wire format must not change with the application's Jackson customizations.
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
+    private static final String TOKEN_START = "{\"token\":\"";
+    private static final String TOKEN_END = "\"}";
 
     private FrameEncoder() {
     }
@@ -22,7 +26,7 @@ final class FrameEncoder {
     // instanceof; the final throw can only be reached by a new StreamEvent type nobody mapped yet.
     static LoggedEvent encode(long seq, StreamEvent event) {
         if (event instanceof StreamEvent.Token token) {
-            return logged(seq, null, new TokenFrame(token.text()), false);
+            return new LoggedEvent(seq, null, tokenJson(token.text()), false);
         }
         if (event instanceof StreamEvent.ToolCallStart start) {
             return logged(seq, "tool_start", new ToolStartFrame(start.index(), start.id(), start.name()), false);
@@ -41,6 +45,19 @@ final class FrameEncoder {
                     new ErrorFrame(new ErrorBody(failed.code(), failed.message(), failed.retryable())), true);
         }
         throw new IllegalArgumentException("unmapped stream event " + event.getClass().getSimpleName());
+    }
+
+    /**
+     * {@code {"token":"…"}} with Jackson's own string escaper, as the mapper would write {@link TokenFrame}:
+     * the token is the one event sent per generated token, and going through the mapper (a writer, a
+     * generator and a serializer lookup per call) took four times as long and allocated 3.4 times the bytes
+     * (bench/jmh.sh: 37 ns and 162 B against 156 ns and 548 B per token).
+     */
+    static String tokenJson(String text) {
+        StringBuilder json = new StringBuilder(text.length() + TOKEN_START.length() + TOKEN_END.length() + 8);
+        json.append(TOKEN_START);
+        ESCAPER.quoteAsString(text, json);
+        return json.append(TOKEN_END).toString();
     }
 
     private static LoggedEvent logged(long seq, String name, Object payload, boolean terminal) {

@@ -9,6 +9,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 
+import tools.jackson.databind.json.JsonMapper;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,12 +20,11 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.springframework.http.codec.ServerSentEvent;
 
 /**
  * The gateway's per-token encoding: {@link FrameEncoder#encode} turns a {@link StreamEvent.Token} into the
- * logged JSON payload (once per event), then {@code StreamService} wraps it in a {@link ServerSentEvent} with
- * its id (once per subscriber). This class lives in the gateway's package because {@code FrameEncoder} is
+ * logged JSON payload (once per event), then {@code FrameStreams} makes it an {@link SseFrame} with its id
+ * and wire bytes (once per subscriber). This class lives in the gateway's package because {@code FrameEncoder} is
  * package-private; the gateway's compiled classes are copied into the benchmark jar (see bench/pom.xml).
  *
  * <p>{@link #referencePreEncodedBytes} is not gateway code: it is the floor to compare with, the same frame
@@ -44,6 +45,8 @@ public class FrameEncoderBenchmark {
     private static final byte[] DATA_PREFIX = "\ndata:{\"token\":\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] FRAME_END = "\"}\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
     private final StreamEvent.Token[] tokens = new StreamEvent.Token[WORDS.length];
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private long seq;
@@ -61,14 +64,19 @@ public class FrameEncoderBenchmark {
         return FrameEncoder.encode(s, tokens[(int) (s & 15)]);
     }
 
-    /** FrameEncoder plus the per-subscriber ServerSentEvent that StreamService builds (id by concatenation). */
+    /** FrameEncoder plus the per-subscriber frame that FrameStreams builds: the id, then the wire bytes. */
     @Benchmark
-    public ServerSentEvent<String> encodeTokenAndBuildServerSentEvent() {
+    public SseFrame encodeTokenAndBuildSseFrame() {
         long s = ++seq;
         LoggedEvent event = FrameEncoder.encode(s, tokens[(int) (s & 15)]);
-        ServerSentEvent.Builder<String> frame = ServerSentEvent.builder(event.data())
-                .id(GENERATION_ID + "." + event.seq());
-        return event.event() == null ? frame.build() : frame.event(event.event()).build();
+        return SseFrame.of(GENERATION_ID + "." + event.seq(), event.event(), event.data());
+    }
+
+    /** The token payload as the gateway wrote it before: the record through the JsonMapper. */
+    @Benchmark
+    public String mapperTokenPayload() {
+        long s = ++seq;
+        return MAPPER.writeValueAsString(new FrameEncoder.TokenFrame(WORDS[(int) (s & 15)]));
     }
 
     /** Reference floor: the whole wire frame written into a pooled buffer from pre-encoded parts. */
