@@ -148,12 +148,15 @@ class TracePropagationTest extends GatewayAgainstFakeUpstreams {
         UPSTREAM.answer(request -> FakeUpstream.Reply.sse(HELLO));
 
         get("/api/llm?prompt=hi&model=openai/gpt-test", MediaType.TEXT_EVENT_STREAM,
-                Map.of("traceparent", traceparent(TRACE_ID, CLIENT_SPAN), "baggage", "user=alice,secret=s3",
-                        "Cookie", "session=c00kie", "X-Forwarded-For", "203.0.113.9", "X-Client-Header", "x"));
+                Map.of("traceparent", traceparent(TRACE_ID, CLIENT_SPAN), "tracestate", "vendor=t0ps3cret",
+                        "baggage", "user=alice,secret=s3", "Cookie", "session=c00kie",
+                        "X-Forwarded-For", "203.0.113.9", "X-Client-Header", "x"));
 
         Map<String, String> forwarded = onlyCall().headers();
-        assertThat(forwarded).doesNotContainKeys("baggage", "Cookie", "X-Forwarded-For", "X-Client-Header");
-        assertThat(forwarded.toString()).doesNotContain("alice").doesNotContain("s3").doesNotContain("c00kie");
+        assertThat(forwarded).doesNotContainKeys("tracestate", "baggage", "Cookie", "X-Forwarded-For",
+                "X-Client-Header");
+        assertThat(forwarded.toString()).doesNotContain("alice").doesNotContain("s3").doesNotContain("c00kie")
+                .doesNotContain("t0ps3cret");
         assertThat(forwarded.get("Authorization")).isEqualTo("Bearer " + OPENAI_KEY);
     }
 
@@ -176,6 +179,26 @@ class TracePropagationTest extends GatewayAgainstFakeUpstreams {
         assertThat(warnings).hasSize(3).allSatisfy(line -> assertThat(line).contains("WARN").contains(TRACE_ID));
         assertThat(linesWith(output, "retrying openai/gpt-test", "retry-42")).hasSize(2)
                 .allSatisfy(line -> assertThat(line).contains(TRACE_ID));
+    }
+
+    /** An alias's fallback target gets them too: the same trace and id on every provider. */
+    @Test
+    void theFallbackOfAnAliasCarriesTheSameTraceAndRequestId() {
+        UPSTREAM.answer(byPath(Map.of(
+                CHAT, request -> FakeUpstream.Reply.status(503, "{}", Map.of()),
+                "/v1/messages", request -> FakeUpstream.Reply.sse(FailureModesEndToEndTest.anthropicText("Fallback")))));
+
+        Exchange exchange = get("/api/llm?prompt=hi&model=smart", MediaType.TEXT_EVENT_STREAM,
+                Map.of("traceparent", traceparent(TRACE_ID, CLIENT_SPAN), "X-Request-Id", "fallback-3"));
+
+        assertThat(exchange.body()).contains("Fallback");
+        List<FakeUpstream.Recorded> calls = UPSTREAM.requests();
+        assertThat(calls).extracting(FakeUpstream.Recorded::uri)
+                .containsExactly(CHAT, CHAT, CHAT, "/v1/messages");
+        for (FakeUpstream.Recorded call : calls) {
+            assertChildOf(call, TRACE_ID, CLIENT_SPAN);
+            assertThat(call.headers()).containsEntry("X-Request-Id", "fallback-3");
+        }
     }
 
     /** The WARN of a failed session generation names the stream request that started it. */
