@@ -7,6 +7,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import dev.llmsse.trace.RequestTrace;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -36,8 +38,12 @@ public final class HttpErrors {
     public static Mono<ProviderException> fromResponse(String provider, ClientResponse response) {
         HttpStatusCode status = response.statusCode();
         Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
-        LOG.warn("provider {} answered HTTP {}", provider, status.value());
-        return response.releaseBody().then(Mono.fromSupplier(() -> fromStatus(status.value(), retryAfter)));
+        return Mono.deferContextual(context -> {
+            try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
+                LOG.warn("provider {} answered HTTP {}", provider, status.value());
+            }
+            return response.releaseBody().then(Mono.fromSupplier(() -> fromStatus(status.value(), retryAfter)));
+        });
     }
 
     /** The typed error for an upstream status code. */

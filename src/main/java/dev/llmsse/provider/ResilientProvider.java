@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
 import io.micrometer.core.instrument.Metrics;
@@ -61,22 +63,26 @@ final class ResilientProvider implements ChatProvider {
 
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
-        return Flux.defer(() -> {
+        // The subscriber's context names the client request, for the log lines below.
+        return Flux.deferContextual(context -> {
             Progress progress = new Progress();
-            Flux<StreamEvent> chain = withRetries(targets.get(0), request, progress);
+            Flux<StreamEvent> chain = withRetries(targets.get(0), request, progress, context);
             for (Target next : targets.subList(1, targets.size())) {
                 chain = chain.onErrorResume(error -> !progress.started && error instanceof ProviderException,
                         error -> {
-                            LOG.warn("falling back to {}/{} after {}", next.provider().id(), next.model(),
-                                    ((ProviderException) error).code());
-                            return withRetries(next, request, progress);
+                            try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
+                                LOG.warn("falling back to {}/{} after {}", next.provider().id(), next.model(),
+                                        ((ProviderException) error).code());
+                            }
+                            return withRetries(next, request, progress, context);
                         });
             }
             return chain;
         });
     }
 
-    private Flux<StreamEvent> withRetries(Target target, ChatRequest request, Progress progress) {
+    private Flux<StreamEvent> withRetries(Target target, ChatRequest request, Progress progress,
+            ContextView context) {
         ChatRequest forTarget = new ChatRequest(target.model(), request.messages(), request.system(),
                 request.maxTokens(), request.temperature());
         Flux<StreamEvent> attempt = Flux.defer(() -> target.provider().stream(forTarget));
@@ -86,11 +92,12 @@ final class ResilientProvider implements ChatProvider {
                             "the provider sent nothing within " + firstTokenTimeout.toMillis() + " ms", true));
         }
         return attempt.doOnNext(event -> progress.started = true)
-                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> backoff(target, signal, progress))));
+                .retryWhen(Retry.from(signals -> signals.concatMap(signal -> backoff(target, signal, progress,
+                        context))));
     }
 
     /** The delay before the next attempt, or the error itself when no retry is due. */
-    private Mono<Long> backoff(Target target, Retry.RetrySignal signal, Progress progress) {
+    private Mono<Long> backoff(Target target, Retry.RetrySignal signal, Progress progress, ContextView context) {
         Throwable error = signal.failure();
         if (progress.started || !(error instanceof ProviderException) || !((ProviderException) error).retryable()
                 || signal.totalRetries() >= retry.maxRetries()) {
@@ -104,8 +111,10 @@ final class ResilientProvider implements ChatProvider {
             }
             delay = failure.retryAfter().compareTo(delay) > 0 ? failure.retryAfter() : delay;
         }
-        LOG.info("retrying {}/{} in {} ms after {}", target.provider().id(), target.model(), delay.toMillis(),
-                failure.code());
+        try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
+            LOG.info("retrying {}/{} in {} ms after {}", target.provider().id(), target.model(), delay.toMillis(),
+                    failure.code());
+        }
         // The global registry, which Spring Boot feeds into /actuator/prometheus.
         Metrics.counter("llmsse.upstream.retries", "provider", target.provider().id(), "code", failure.code())
                 .increment();

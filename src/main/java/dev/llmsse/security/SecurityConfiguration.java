@@ -130,8 +130,9 @@ class SecurityConfiguration {
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(settings.allowedOrigins());
         cors.setAllowedMethods(List.of("GET", "POST"));
+        // traceparent: a page traced in the browser (OpenTelemetry JS) continues its trace to the provider.
         cors.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, ApiKeys.HEADER, HttpHeaders.CONTENT_TYPE,
-                HttpHeaders.ACCEPT, "Last-Event-ID", "X-Request-Id", HttpHeaders.CACHE_CONTROL));
+                HttpHeaders.ACCEPT, "Last-Event-ID", "X-Request-Id", "traceparent", HttpHeaders.CACHE_CONTROL));
         cors.setExposedHeaders(List.of("X-Request-Id", HttpHeaders.RETRY_AFTER, HttpHeaders.LOCATION));
         cors.setAllowCredentials(settings.allowCredentials());
         cors.setMaxAge(settings.maxAge());

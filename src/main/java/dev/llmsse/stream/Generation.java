@@ -13,6 +13,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * One answer being produced: the upstream subscription, its event log and the subscribers attached to it.
@@ -33,6 +34,12 @@ final class Generation {
     private final Supplier<Mono<Long>> remoteSubscribers;
     private final Consumer<Generation> onFinish;
     private final GenerationObserver observer;
+    /**
+     * The client request that started the generation (its id and trace), given to the upstream subscription:
+     * its provider calls carry that trace and id, and so do the log lines about them. Let go when the
+     * generation finishes, since it holds the request's observation and through it the exchange.
+     */
+    private Context request;
 
     private State state = State.CREATED;
     private int subscribers;
@@ -62,9 +69,12 @@ final class Generation {
      * @param shared            the log other replicas read; the same object as {@code local} for a store
      *                          that is not shared
      * @param remoteSubscribers counts subscribers on other replicas, which keep the generation attached
+     * @param request           what of the starting request's Reactor context the upstream subscription gets
+     *                          ({@code RequestTrace.capture})
      */
     Generation(SessionRecord record, EventLog local, EventLog shared, Flux<StreamEvent> source, Settings settings,
-            Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish, GenerationObserver observer) {
+            Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish, GenerationObserver observer,
+            Context request) {
         this.record = record;
         this.local = local;
         this.shared = shared;
@@ -73,6 +83,7 @@ final class Generation {
         this.remoteSubscribers = remoteSubscribers;
         this.onFinish = onFinish;
         this.observer = observer;
+        this.request = request;
     }
 
     String id() {
@@ -147,7 +158,8 @@ final class Generation {
             lastActivityNanos = settings.timer().now(TimeUnit.NANOSECONDS);
             watchIdle(settings.idleTimeout().toNanos());
             observer.upstreamStarted();
-            upstream = source.subscribe(this::append, this::fail, this::upstreamCompleted);
+            // The upstream is subscribed here, not in the request's own chain: hand it the request's context.
+            upstream = source.contextWrite(request).subscribe(this::append, this::fail, this::upstreamCompleted);
         }
     }
 
@@ -260,7 +272,11 @@ final class Generation {
     }
 
     private void fail(Throwable error) {
-        append(UpstreamErrors.toFailed(error));
+        Context context;
+        synchronized (this) {
+            context = request;
+        }
+        append(UpstreamErrors.toFailed(error, context));
     }
 
     private synchronized void upstreamCompleted() {
@@ -270,6 +286,7 @@ final class Generation {
     }
 
     private void finish() {
+        request = Context.empty();
         disposeDetachTimer();
         if (deadline != null) {
             deadline.dispose();

@@ -2,16 +2,19 @@ package dev.llmsse.stream;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.InMemoryEventLog;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
+import dev.llmsse.trace.RequestTrace;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -21,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.context.Context;
 
 /**
  * The core of the gateway: creates sessions, runs generations on the replica where the first client
@@ -144,9 +148,10 @@ public class StreamService {
     /** As {@link #streamPrompt(ResolvedModel, ChatRequest, String)}; only {@code principal} may resume its own. */
     public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId,
             String principal) {
-        Mono<Attachment> fresh = Mono.defer(() -> admitted(new SessionRecord(GenerationRegistry.newId(),
-                model.qualifiedName(), request, true, principal, null)))
-                .map(record -> startOneStep(record, model));
+        // A fresh generation runs in this request's trace, with its id (see Generation).
+        Mono<Attachment> fresh = Mono.deferContextual(context -> admitted(new SessionRecord(
+                GenerationRegistry.newId(), model.qualifiedName(), request, true, principal, null))
+                .map(record -> startOneStep(record, model, RequestTrace.capture(context))));
         EventId from = EventId.parse(lastEventId);
         if (from == null) {
             if (lastEventId != null) {
@@ -183,10 +188,14 @@ public class StreamService {
         if (local != null) {
             return Mono.fromSupplier(() -> attachLocal(local, afterSeq, true));
         }
-        return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
+        // A session's generation runs in the trace of the attach that starts it, not of the POST that created
+        // it: that request may have reached another replica, and this one is the one waiting for the answer.
+        return Mono.deferContextual(context -> existing(sessionId)
+                .flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
                 .flatMap(won -> won
-                        ? Mono.fromSupplier(() -> attachLocal(adopt(record, models.apply(record.model())), afterSeq, true))
-                        : attachElsewhere(record, afterSeq)));
+                        ? Mono.fromSupplier(() -> attachLocal(adopt(record, models.apply(record.model()),
+                                RequestTrace.capture(context)), afterSeq, true))
+                        : attachElsewhere(record, afterSeq))));
     }
 
     /**
@@ -201,7 +210,8 @@ public class StreamService {
         return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
                 .flatMap(won -> {
                     if (won) {
-                        adopt(record, models.apply(record.model())).stop();
+                        // Stopped before it starts: it never calls the provider, so it needs no request context.
+                        adopt(record, models.apply(record.model()), Context.empty()).stop();
                         return Mono.empty();
                     }
                     return stopLocally(sessionId) ? Mono.empty() : bus.requestStop(sessionId);
@@ -215,18 +225,22 @@ public class StreamService {
 
     /** As {@link #answer(ResolvedModel, ChatRequest)}, for {@code principal}, through the gate. */
     public Mono<Answer> answer(ResolvedModel model, ChatRequest request, String principal) {
-        return admitted(new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, true,
-                principal, null)).flatMap(record -> {
+        return Mono.deferContextual(context -> admitted(new SessionRecord(GenerationRegistry.newId(),
+                model.qualifiedName(), request, true, principal, null)).flatMap(record -> {
                     AnswerCollector collector = new AnswerCollector(model.qualifiedName());
                     gate.started(record);
                     return upstream(model, request)
+                            // No generation here to keep the idle timer: the operator, on this rarer path.
+                            .timeout(settings.idleTimeout(), timer)
+                            .onErrorMap(TimeoutException.class, silent -> new ProviderException("idle_timeout",
+                                    "the provider went silent", true))
                             .take(settings.maxDuration(), timer)
                             .reduce(collector, AnswerCollector::add)
                             .map(AnswerCollector::answer)
                             .doFinally(signal -> gate.finished(record, collector.outputTokens()));
                 })
                 .onErrorMap(error -> !(error instanceof AnswerFailedException) && !admissionError(error),
-                        error -> new AnswerFailedException(UpstreamErrors.toFailed(error)));
+                        error -> new AnswerFailedException(UpstreamErrors.toFailed(error, context))));
     }
 
     /** Generations currently live on this replica. */
@@ -249,14 +263,14 @@ public class StreamService {
         return error instanceof AdmissionRefusedException;
     }
 
-    private Attachment startOneStep(SessionRecord record, ResolvedModel model) {
+    private Attachment startOneStep(SessionRecord record, ResolvedModel model, Context request) {
         if (draining) {
             gate.finished(record, 0);
             throw new ShuttingDownException();
         }
         Generation generation;
         try {
-            generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+            generation = registry.adopt(record.id(), id -> newGeneration(record, model, request));
         } catch (CapacityExceededException full) {
             gate.finished(record, 0);
             throw full;
@@ -265,8 +279,11 @@ public class StreamService {
         // The id is new, so no other replica can claim it: register it off the path to the first token.
         store.create(record, settings.sessionTtl())
                 .then(store.claim(record.id(), ownership.replica(), ownership.lease()))
-                .subscribe(claimed -> keepOwnership(generation),
-                        error -> LOG.warn("could not register generation in the store: {}", error.toString()));
+                .subscribe(claimed -> keepOwnership(generation), error -> {
+                    try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
+                        LOG.warn("could not register generation in the store: {}", error.toString());
+                    }
+                });
         return attachLocal(generation, 0, false);
     }
 
@@ -323,22 +340,22 @@ public class StreamService {
         return from.seq();
     }
 
-    private Generation adopt(SessionRecord record, ResolvedModel model) {
+    private Generation adopt(SessionRecord record, ResolvedModel model, Context request) {
         if (draining) {
             throw new ShuttingDownException();
         }
-        Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model));
+        Generation generation = registry.adopt(record.id(), id -> newGeneration(record, model, request));
         keepOwnership(generation);
         gate.started(record);
         return generation;
     }
 
-    private Generation newGeneration(SessionRecord record, ResolvedModel model) {
+    private Generation newGeneration(SessionRecord record, ResolvedModel model, Context request) {
         EventLog shared = store.log(record.id());
         // With a shared store, local subscribers read a local copy and never wait for the store.
         EventLog local = store.shared() ? new InMemoryEventLog() : shared;
         return new Generation(record, local, shared, upstream(model, record.request()), generationSettings,
-                () -> bus.remoteSubscribers(record.id()), this::finished, metrics.observe(model));
+                () -> bus.remoteSubscribers(record.id()), this::finished, metrics.observe(model), request);
     }
 
     private void keepOwnership(Generation generation) {

@@ -1,9 +1,12 @@
 package dev.llmsse.stream;
 
 import dev.llmsse.provider.ProviderException;
+import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import reactor.util.context.ContextView;
 
 /** Maps whatever ended an upstream flux to the terminal error frame a client sees. */
 final class UpstreamErrors {
@@ -13,12 +16,15 @@ final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    static StreamEvent.Failed toFailed(Throwable error) {
+    /** @param request the context of the client request the upstream served, for the log line */
+    static StreamEvent.Failed toFailed(Throwable error, ContextView request) {
         if (error instanceof ProviderException provider) {
             return new StreamEvent.Failed(provider.code(), provider.getMessage(), provider.retryable());
         }
         // Unknown failures are logged here by type only: their messages may carry upstream text.
-        LOG.warn("stream failed with an unexpected {}", error.getClass().getName());
+        try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
+            LOG.warn("stream failed with an unexpected {}", error.getClass().getName());
+        }
         return new StreamEvent.Failed("internal_error", "the gateway failed to relay the answer", true);
     }
 }

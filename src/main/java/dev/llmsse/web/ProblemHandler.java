@@ -12,6 +12,7 @@ import dev.llmsse.stream.CapacityExceededException;
 import dev.llmsse.stream.InvalidLastEventIdException;
 import dev.llmsse.stream.SessionNotFoundException;
 import dev.llmsse.stream.ShuttingDownException;
+import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,10 +175,15 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ProblemDetail> unexpected(Exception error) {
-        // Logged by type and message only where we trust the message: this is a bug of ours.
-        LOG.error("unhandled error", error);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "the gateway failed");
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception error) {
+        // Logged by type and message only where we trust the message: this is a bug of ours. With the
+        // request's id and trace, so that a client's report (it holds the X-Request-Id) finds the line.
+        return Mono.deferContextual(context -> {
+            try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
+                LOG.error("unhandled error", error);
+            }
+            return Mono.just(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "the gateway failed"));
+        });
     }
 
     /**

@@ -38,7 +38,8 @@ class CorsTest {
         assertThat(allowed.getStatusCode().value()).isEqualTo(200);
         assertThat(allowed.getHeaders().getAccessControlAllowOrigin()).isEqualTo("https://chat.example.com");
         assertThat(allowed.getHeaders().getAccessControlAllowCredentials()).isTrue();
-        assertThat(allowed.getHeaders().getAccessControlAllowHeaders()).anyMatch("authorization"::equalsIgnoreCase);
+        assertThat(allowed.getHeaders().getAccessControlAllowHeaders()).anyMatch("authorization"::equalsIgnoreCase)
+                .anyMatch("traceparent"::equalsIgnoreCase);
 
         ResponseEntity<String> refused = preflight("https://evil.example.net");
         assertThat(refused.getStatusCode().value()).isEqualTo(403);
@@ -95,7 +96,7 @@ class CorsTest {
         return WebClient.create("http://127.0.0.1:" + port).options().uri("/api/sessions")
                 .header(HttpHeaders.ORIGIN, origin)
                 .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
-                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type,traceparent")
                 .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(10));
     }
 }

@@ -105,6 +105,34 @@ class StreamServiceVirtualTimeTest {
     }
 
     @Test
+    void tokensCloserThanTheIdleTimeoutKeepTheStreamAliveLongPastIt() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        // 4 tokens 40 s apart with a 60 s idle timeout: 160 s in all, never 60 s of silence.
+        Flux<String> data = dataOf(service, tokensEvery(Duration.ofSeconds(40), 4));
+
+        StepVerifier.withVirtualTime(() -> data, () -> time, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(160))
+                .expectNextCount(4)
+                .expectNextMatches(last -> last.contains("\"done\":true"))
+                .verifyComplete();
+        assertThat(cancelled).isFalse();
+    }
+
+    @Test
+    void aSilentUpstreamEndsAJsonAnswerWithAnIdleTimeoutError() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        model(Flux.never());
+
+        StepVerifier.withVirtualTime(() -> service.answer(model, REQUEST), () -> time, Long.MAX_VALUE)
+                .thenAwait(Duration.ofSeconds(60))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(AnswerFailedException.class)
+                        .extracting(failed -> ((AnswerFailedException) failed).failure().code())
+                        .isEqualTo("idle_timeout"))
+                .verify();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
     void anUpstreamThatEndsWithoutFinishingIsATruncationNotADone() {
         StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
 
