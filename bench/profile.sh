@@ -19,7 +19,7 @@ python3 "$BENCH_DIR/profile/jfr-summary.py" "$JFR" "$BENCH_DIR/results/profile-b
     echo
     echo "Recorded by \`bench/profile.sh${*:+ $*}\` on $(date -u '+%Y-%m-%d %H:%M UTC'); the run it profiled:"
     echo
-    grep -E '^\| (target|gateway) |^\|---' "$WORK/b.md" | grep -v '^| gateway JVM\|^| gateway flags\|^| gateway upstream\|^| gateway |.*Spring Boot' || true
+    awk '/^## \(b\)/ { inside = 1 } inside' "$WORK/b.md" | grep -E '^\| (target|gateway) |^\|---' || true
     echo
     echo 'Flame graph of the same samples: [profile-b.svg](profile-b.svg) (open it in a browser; hover a box for its name).'
 } >> "$BENCH_DIR/results/profile-b.md"
