@@ -14,14 +14,19 @@ final class RedisChannels implements AutoCloseable {
 
     private final ReactiveRedisConnectionFactory connections;
     private ReactiveRedisMessageListenerContainer container;
+    private volatile boolean closed;
 
     RedisChannels(ReactiveRedisConnectionFactory connections) {
         this.connections = connections;
     }
 
-    /** The messages of {@code channel}; errors if Redis cannot be reached now (callers retry). */
+    /**
+     * The messages of {@code channel}; errors if Redis cannot be reached now (callers retry), completes once
+     * closed, so that a caller's retry loop ends with the application instead of outliving it.
+     */
     Flux<String> receive(String channel) {
-        return Flux.defer(() -> container().receive(ChannelTopic.of(channel))).map(message -> message.getMessage());
+        return Flux.defer(() -> closed ? Flux.<String>empty()
+                : container().receive(ChannelTopic.of(channel)).map(message -> message.getMessage()));
     }
 
     private synchronized ReactiveRedisMessageListenerContainer container() {
@@ -33,6 +38,7 @@ final class RedisChannels implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (container != null) {
             container.destroy();
         }
