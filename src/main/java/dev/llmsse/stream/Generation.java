@@ -1,7 +1,6 @@
 package dev.llmsse.stream;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -49,8 +48,7 @@ final class Generation {
     private Disposable upstream;
     private Disposable detachTimer;
     private Disposable deadline;
-    private Disposable idleWatch;
-    private long lastActivityNanos;
+    private IdleWatch idleWatch;
     private Disposable ownership;
 
     /**
@@ -155,8 +153,7 @@ final class Generation {
         if (state == State.CREATED) {
             state = State.RUNNING;
             deadline = Mono.delay(settings.maxDuration(), settings.timer()).subscribe(tick -> overtime());
-            lastActivityNanos = settings.timer().now(TimeUnit.NANOSECONDS);
-            watchIdle(settings.idleTimeout().toNanos());
+            idleWatch = new IdleWatch(settings.idleTimeout(), settings.timer(), this::silent);
             observer.upstreamStarted();
             // The upstream is subscribed here, not in the request's own chain: hand it the request's context.
             upstream = source.contextWrite(request).subscribe(this::append, this::fail, this::upstreamCompleted);
@@ -202,25 +199,9 @@ final class Generation {
         }
     }
 
-    /**
-     * The idle timeout as one timer per generation that, when it fires, looks at the time of the last event
-     * and sleeps again for what is left. Why not Reactor's {@code timeout} operator: it schedules a new task
-     * and cancels the previous one for every token, and those schedule/cancel pairs on the shared timer's
-     * queue were measured among the gateway's top costs at 50,000 tokens per second.
-     */
-    private void watchIdle(long afterNanos) {
-        idleWatch = settings.timer().schedule(this::checkIdle, afterNanos, TimeUnit.NANOSECONDS);
-    }
-
-    private synchronized void checkIdle() {
-        if (state != State.RUNNING) {
-            return;
-        }
-        long left = settings.idleTimeout().toNanos() - (settings.timer().now(TimeUnit.NANOSECONDS) - lastActivityNanos);
-        if (left > 0) {
-            watchIdle(left);
-        } else {
-            cancelWith(new StreamEvent.Failed("idle_timeout", "the provider went silent", true));
+    private synchronized void silent() {
+        if (state == State.RUNNING) {
+            cancelWith(UpstreamErrors.IDLE_TIMEOUT);
         }
     }
 
@@ -238,7 +219,9 @@ final class Generation {
             return;
         }
         StreamEvent next = event;
-        lastActivityNanos = settings.timer().now(TimeUnit.NANOSECONDS);
+        if (idleWatch != null) {
+            idleWatch.touch();
+        }
         count(event);
         if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
             observer.cancelling();

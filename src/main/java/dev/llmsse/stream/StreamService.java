@@ -2,12 +2,10 @@ package dev.llmsse.stream;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.InMemoryEventLog;
@@ -230,10 +228,8 @@ public class StreamService {
                     AnswerCollector collector = new AnswerCollector(model.qualifiedName());
                     gate.started(record);
                     return upstream(model, request)
-                            // No generation here to keep the idle timer: the operator, on this rarer path.
+                            // No generation here to keep an idle watch: the operator, on this rarer path.
                             .timeout(settings.idleTimeout(), timer)
-                            .onErrorMap(TimeoutException.class, silent -> new ProviderException("idle_timeout",
-                                    "the provider went silent", true))
                             .take(settings.maxDuration(), timer)
                             .reduce(collector, AnswerCollector::add)
                             .map(AnswerCollector::answer)

@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import java.util.concurrent.TimeoutException;
+
 import dev.llmsse.provider.ProviderException;
 import dev.llmsse.trace.RequestTrace;
 
@@ -13,6 +15,10 @@ final class UpstreamErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
 
+    /** The upstream sent nothing for {@code gateway.stream.idle-timeout}. */
+    static final StreamEvent.Failed IDLE_TIMEOUT =
+            new StreamEvent.Failed("idle_timeout", "the provider went silent", true);
+
     private UpstreamErrors() {
     }
 
@@ -20,6 +26,9 @@ final class UpstreamErrors {
     static StreamEvent.Failed toFailed(Throwable error, ContextView request) {
         if (error instanceof ProviderException provider) {
             return new StreamEvent.Failed(provider.code(), provider.getMessage(), provider.retryable());
+        }
+        if (error instanceof TimeoutException) {
+            return IDLE_TIMEOUT;
         }
         // Unknown failures are logged here by type only: their messages may carry upstream text.
         try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
