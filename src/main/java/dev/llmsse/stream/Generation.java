@@ -8,7 +8,11 @@ import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -22,6 +26,8 @@ import reactor.util.context.Context;
  * serializes them; emission happens under it too, which is what keeps the log's order total.
  */
 final class Generation {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Generation.class);
 
     private enum State { CREATED, RUNNING, FINISHED }
 
@@ -40,12 +46,17 @@ final class Generation {
      */
     private Context request;
 
+    private static final StreamEvent.Failed INTERRUPTED =
+            new StreamEvent.Failed("interrupted", "another replica took over this answer", true);
+
     private State state = State.CREATED;
+    /** Whether appends go to the shared log too; not once another replica owns it. */
+    private boolean mirrored = true;
     private int subscribers;
     private long lastSeq;
     private long deltas;
     private Long reportedOutputTokens;
-    private Disposable upstream;
+    private Upstream upstream;
     private Disposable detachTimer;
     private Disposable deadline;
     private IdleWatch idleWatch;
@@ -137,6 +148,18 @@ final class Generation {
         }
     }
 
+    /**
+     * Another replica holds the lease now and runs this answer: stop producing and stop writing the shared log,
+     * which is the other replica's from now on. Clients here get a retryable {@code interrupted} error and
+     * resume from their last id, wherever the proxy sends them.
+     */
+    synchronized void leaseLost() {
+        if (state != State.FINISHED) {
+            mirrored = false;
+            cancelWith(INTERRUPTED);
+        }
+    }
+
     /** Stops at once, as {@code POST …/stop} asks; false if it had already ended. */
     synchronized boolean stop() {
         if (state == State.FINISHED) {
@@ -152,11 +175,15 @@ final class Generation {
         disposeDetachTimer();
         if (state == State.CREATED) {
             state = State.RUNNING;
+            // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
             deadline = Mono.delay(settings.maxDuration(), settings.timer()).subscribe(tick -> overtime());
             idleWatch = new IdleWatch(settings.idleTimeout(), settings.timer(), this::silent);
             observer.upstreamStarted();
+            // Held before subscribing: a provider may emit, and reach the log's cap, inside subscribe() itself.
+            upstream = new Upstream();
             // The upstream is subscribed here, not in the request's own chain: hand it the request's context.
-            upstream = source.contextWrite(request).subscribe(this::append, this::fail, this::upstreamCompleted);
+            // Its errors end the generation (Upstream.hookOnError).
+            source.contextWrite(request).subscribe(upstream);
         }
     }
 
@@ -179,7 +206,11 @@ final class Generation {
     private void startGrace() {
         detachTimer = Mono.delay(settings.detachGrace(), settings.timer())
                 .then(Mono.defer(remoteSubscribers))
-                .subscribe(this::graceExpired);
+                .subscribe(this::graceExpired, error -> {
+                    // Unknown counts as none: cancelled after the grace rather than kept forever.
+                    LOG.warn("could not count the remote subscribers of generation {}: {}", id(), error.toString());
+                    graceExpired(0);
+                });
     }
 
     private synchronized void graceExpired(long remote) {
@@ -206,12 +237,16 @@ final class Generation {
     }
 
     private void cancelWith(StreamEvent terminal) {
+        cancelUpstream();
+        append(terminal);
+    }
+
+    private void cancelUpstream() {
         if (upstream != null && !upstream.isDisposed()) {
             observer.cancelling();
             upstream.dispose();
             observer.cancelled();
         }
-        append(terminal);
     }
 
     private synchronized void append(StreamEvent event) {
@@ -224,9 +259,7 @@ final class Generation {
         }
         count(event);
         if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
-            observer.cancelling();
-            upstream.dispose();
-            observer.cancelled();
+            cancelUpstream();
             next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
         }
         lastSeq++;
@@ -235,7 +268,7 @@ final class Generation {
             state = State.FINISHED;
         }
         local.append(logged);
-        if (shared != local) {
+        if (shared != local && mirrored) {
             shared.append(logged);
         }
         if (logged.terminal()) {
@@ -281,6 +314,25 @@ final class Generation {
             ownership.dispose();
         }
         onFinish.accept(this);
+    }
+
+    /** The generation's subscription to its provider: what it sends goes to the log. */
+    private final class Upstream extends BaseSubscriber<StreamEvent> {
+
+        @Override
+        protected void hookOnNext(StreamEvent event) {
+            append(event);
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            fail(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            upstreamCompleted();
+        }
     }
 
     private void disposeDetachTimer() {

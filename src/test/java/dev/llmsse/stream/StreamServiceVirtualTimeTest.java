@@ -17,6 +17,7 @@ import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LocalReplicaBus;
+import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
 
@@ -167,6 +168,19 @@ class StreamServiceVirtualTimeTest {
     }
 
     @Test
+    void aProviderThatPassesTheLogCapWhileBeingSubscribedEndsTooLongAndIsCancelled() {
+        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 3));
+        // Emits every event synchronously inside subscribe(), before the generation holds its subscription.
+        Flux<StreamEvent> synchronous = Flux.range(0, 100).map(i -> new StreamEvent.Token("t" + i));
+
+        StepVerifier.create(dataOf(service, synchronous))
+                .expectNext("{\"token\":\"t0\"}", "{\"token\":\"t1\"}")
+                .assertNext(data -> assertThat(data).contains("\"code\":\"too_long\""))
+                .verifyComplete();
+        assertThat(cancelled).isTrue();
+    }
+
+    @Test
     void theDurationCapEndsTheStreamAndCancelsTheUpstream() {
         GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 Duration.ofMinutes(10), Duration.ofMillis(30_500), Duration.ofSeconds(3), Duration.ofMinutes(5),
@@ -246,44 +260,8 @@ class StreamServiceVirtualTimeTest {
 
     @Test
     void withASharedStoreShutdownHandsClientsOffWithAShortRetryAndNoTerminalFrame() {
-        InMemorySessionStore memory = new InMemorySessionStore(time);
-        SessionStore shared = new SessionStore() {
-            public boolean shared() {
-                return true;
-            }
-
-            public Mono<Void> create(SessionRecord record, Duration ttl) {
-                return memory.create(record, ttl);
-            }
-
-            public Mono<SessionRecord> find(String id) {
-                return memory.find(id);
-            }
-
-            public Mono<Boolean> claim(String id, String owner, Duration lease) {
-                return memory.claim(id, owner, lease);
-            }
-
-            public Mono<Boolean> renew(String id, String owner, Duration lease) {
-                return memory.renew(id, owner, lease);
-            }
-
-            public Mono<Boolean> owned(String id) {
-                return memory.owned(id);
-            }
-
-            public EventLog log(String id) {
-                return memory.log(id);
-            }
-
-            public Mono<Void> finished(String id, Duration retention) {
-                return memory.finished(id, retention);
-            }
-        };
-        StreamService service = new StreamService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000),
-                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time, shared,
-                new LocalReplicaBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time),
-                new SimpleMeterRegistry());
+        SharedStore shared = new SharedStore(new InMemorySessionStore(time));
+        StreamService service = sharedService(shared);
         Flux<SseFrame> frames = framesOf(service, tokensEvery(Duration.ofSeconds(1), 100));
 
         StepVerifier.withVirtualTime(() -> frames, () -> time, Long.MAX_VALUE)
@@ -297,6 +275,94 @@ class StreamServiceVirtualTimeTest {
                 })
                 .verifyComplete();
         assertThat(cancelled).as("the generation goes on for the other replica's followers").isFalse();
+    }
+
+    @Test
+    void aGenerationWhoseLeaseAnotherReplicaTookStopsProducingAndItsClientsResumeElsewhere() {
+        SharedStore shared = new SharedStore(new InMemorySessionStore(time));
+        StreamService service = sharedService(shared);
+        Flux<String> data = dataOf(service, tokensEvery(Duration.ofMillis(300), 1000));
+
+        StepVerifier.withVirtualTime(() -> data, () -> time, Long.MAX_VALUE)
+                .thenAwait(Duration.ofMillis(950))
+                .expectNextCount(3)
+                .then(() -> shared.leaseTaken = true)
+                // The next renewal (every lease / 3 = 1 s) finds the lease taken.
+                .thenAwait(Duration.ofMillis(50))
+                .expectNext("{\"error\":{\"code\":\"interrupted\",\"message\":\"another replica took over this answer\",\"retryable\":true}}")
+                .verifyComplete();
+        assertThat(cancelled).as("the provider call stops on the replica that lost the lease").isTrue();
+        assertThat(shared.logged()).as("the shared log is the new owner's: nothing more from this one")
+                .hasSize(3);
+    }
+
+    private StreamService sharedService(SessionStore shared) {
+        return new StreamService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000),
+                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time, shared,
+                new LocalReplicaBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time),
+                new SimpleMeterRegistry());
+    }
+
+    /** The in-memory store presented as shared, whose lease renewals can be made to fail (taken by another). */
+    private static final class SharedStore implements SessionStore {
+
+        private final InMemorySessionStore memory;
+        private final List<LoggedEvent> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile boolean leaseTaken;
+
+        SharedStore(InMemorySessionStore memory) {
+            this.memory = memory;
+        }
+
+        List<LoggedEvent> logged() {
+            return logged;
+        }
+
+        public boolean shared() {
+            return true;
+        }
+
+        public Mono<Void> create(SessionRecord record, Duration ttl) {
+            return memory.create(record, ttl);
+        }
+
+        public Mono<SessionRecord> find(String id) {
+            return memory.find(id);
+        }
+
+        public Mono<Boolean> claim(String id, String owner, Duration lease) {
+            return memory.claim(id, owner, lease);
+        }
+
+        public Mono<Boolean> renew(String id, String owner, Duration lease) {
+            return leaseTaken ? Mono.just(false) : memory.renew(id, owner, lease);
+        }
+
+        public Mono<Boolean> owned(String id) {
+            return memory.owned(id);
+        }
+
+        public EventLog log(String id) {
+            EventLog log = memory.log(id);
+            return new EventLog() {
+                public void append(LoggedEvent event) {
+                    logged.add(event);
+                    log.append(event);
+                }
+
+                public Flux<LoggedEvent> follow(long afterSeq) {
+                    return log.follow(afterSeq);
+                }
+
+                public Mono<Position> position() {
+                    return log.position();
+                }
+            };
+        }
+
+        public Mono<Void> finished(String id, Duration retention) {
+            return memory.finished(id, retention);
+        }
     }
 
     private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
