@@ -10,6 +10,9 @@ import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -23,6 +26,8 @@ final class RemoteFollower {
 
     private static final StreamEvent.Failed INTERRUPTED =
             new StreamEvent.Failed("interrupted", "the replica running this answer went away", true);
+
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteFollower.class);
 
     private static final Duration MIRROR_LAG = Duration.ofSeconds(2);
 
@@ -68,20 +73,36 @@ final class RemoteFollower {
                 .switchIfEmpty(log.position());
     }
 
+    /**
+     * The shared log after {@code afterSeq}, counted with the owner for as long as it is subscribed: joined
+     * before the first read, left on completion, error and cancel alike ({@code usingWhen} scopes both to the
+     * subscription). A bus failure is logged and does not stop the stream; the owner may then end the
+     * generation at its grace, and this follower ends {@code interrupted} like any other.
+     */
     private Flux<LoggedEvent> follow(SessionRecord record, EventLog log, long afterSeq) {
         String id = record.id();
+        return Flux.usingWhen(
+                bus.remoteSubscriberJoined(id).onErrorResume(error -> busFailed("join", id, error)).thenReturn(id),
+                joined -> read(record, log, afterSeq),
+                joined -> bus.remoteSubscriberLeft(id).onErrorResume(error -> busFailed("leave", id, error)));
+    }
+
+    private Flux<LoggedEvent> read(SessionRecord record, EventLog log, long afterSeq) {
         AtomicLong lastSeq = new AtomicLong(afterSeq);
         AtomicBoolean ended = new AtomicBoolean();
         Flux<LoggedEvent> events = log.follow(afterSeq).doOnNext(event -> {
             lastSeq.set(event.seq());
             ended.set(event.terminal());
         });
-        return events.takeUntilOther(ownerGone(id, log))
+        return events.takeUntilOther(ownerGone(record.id(), log))
                 .concatWith(Mono.defer(() -> ended.get() ? Mono.empty() : interrupted(record, lastSeq.get())))
                 // The store itself failed: what was delivered stays delivered, the stream still ends cleanly.
-                .onErrorResume(error -> interrupted(record, lastSeq.get()))
-                .doOnSubscribe(subscription -> bus.remoteSubscriberJoined(id).subscribe(null, error -> { }))
-                .doFinally(signal -> bus.remoteSubscriberLeft(id).subscribe(null, error -> { }));
+                .onErrorResume(error -> interrupted(record, lastSeq.get()));
+    }
+
+    private static Mono<Void> busFailed(String what, String id, Throwable error) {
+        LOG.warn("could not {} as a remote subscriber of generation {}: {}", what, id, error.toString());
+        return Mono.empty();
     }
 
     /** Fires once nobody holds the lease while the log has not ended. */
