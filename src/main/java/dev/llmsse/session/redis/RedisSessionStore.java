@@ -67,12 +67,13 @@ public final class RedisSessionStore implements SessionStore {
         return redis.execute(RedisScripts.RENEW, List.of(keys.claimed(id), keys.lease(id)),
                         List.of(owner, Long.toString(lease.toMillis())))
                 .next()
-                .map(renewed -> renewed == 1L);
+                .map(renewed -> renewed == 1L)
+                .onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
     public Mono<Boolean> owned(String id) {
-        return redis.hasKey(keys.lease(id));
+        return redis.hasKey(keys.lease(id)).onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
@@ -82,7 +83,8 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Mono<Void> finished(String id, Duration retention) {
-        return Mono.when(redis.expire(keys.session(id), retention), redis.expire(keys.claimed(id), retention));
+        return Mono.when(redis.expire(keys.session(id), retention), redis.expire(keys.claimed(id), retention))
+                .onErrorMap(RedisSessionStore::unavailable);
     }
 
     private static Throwable unavailable(Throwable error) {

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
 import dev.llmsse.session.SessionStoreContract;
+import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.support.RealRedis;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +21,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import reactor.core.scheduler.Schedulers;
+import reactor.test.StepVerifier;
 
 /** The store contract against the real Redis on 127.0.0.1:6379, plus what only a shared store has: leases. */
 class RedisSessionStoreTest extends SessionStoreContract {
@@ -56,6 +58,28 @@ class RedisSessionStoreTest extends SessionStoreContract {
     @Override
     protected SessionStore store() {
         return store;
+    }
+
+    @Test
+    void everyCallMapsAnUnreachableRedisToStoreUnavailable() {
+        LettuceConnectionFactory nowhere = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(RealRedis.HOST, 1));
+        nowhere.afterPropertiesSet();
+        nowhere.start();
+        try {
+            RedisSessionStore unreachable = new RedisSessionStore(new ReactiveStringRedisTemplate(nowhere),
+                    container, new RedisKeys("llmsse-test-" + UUID.randomUUID()), new RedisStoreSettings(
+                            Duration.ofSeconds(3), Duration.ofMillis(200), 1000, Duration.ofMinutes(1),
+                            Duration.ofMinutes(5)), Schedulers.parallel());
+            SessionRecord record = record();
+
+            StepVerifier.create(unreachable.renew(record.id(), "owner", LEASE))
+                    .verifyError(StoreUnavailableException.class);
+            StepVerifier.create(unreachable.owned(record.id())).verifyError(StoreUnavailableException.class);
+            StepVerifier.create(unreachable.finished(record.id(), LONG)).verifyError(StoreUnavailableException.class);
+        } finally {
+            nowhere.destroy();
+        }
     }
 
     @Test
