@@ -31,6 +31,8 @@ final class LocalBuckets implements Buckets {
 
     LocalBuckets(TimeMeter clock, Duration sweepEvery, Scheduler timer) {
         this.clock = clock;
+        // No error handler: sweep() only removes map entries, and an interval only fails when its scheduler is
+        // disposed, at shutdown.
         this.sweeper = Flux.interval(sweepEvery, sweepEvery, timer).onBackpressureDrop().subscribe(tick -> sweep());
     }
 

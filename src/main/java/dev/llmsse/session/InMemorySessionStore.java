@@ -42,6 +42,7 @@ public final class InMemorySessionStore implements SessionStore {
         return Mono.fromRunnable(() -> {
             Entry entry = new Entry(record);
             entries.put(record.id(), entry);
+            // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
             Mono.delay(ttl, timer).subscribe(tick -> {
                 if (entry.owner == null && entries.remove(record.id(), entry)) {
                     logs.remove(record.id());
@@ -95,6 +96,7 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Mono<Void> finished(String id, Duration retention) {
+        // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
         return Mono.fromRunnable(() -> Mono.delay(retention, timer).subscribe(tick -> {
             entries.remove(id);
             logs.remove(id);

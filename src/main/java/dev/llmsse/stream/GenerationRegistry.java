@@ -79,6 +79,7 @@ final class GenerationRegistry {
         live.decrementAndGet();
         retained.add(generation.id());
         retainedCount.incrementAndGet();
+        // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
         Mono.delay(retention, timer).subscribe(tick -> generations.remove(generation.id(), generation));
         java.util.List<Generation> evicted = new java.util.ArrayList<>();
         while (retainedCount.get() > maxLive) {

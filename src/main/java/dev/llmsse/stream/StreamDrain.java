@@ -2,6 +2,8 @@ package dev.llmsse.stream;
 
 import java.time.Duration;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -12,6 +14,8 @@ import org.springframework.context.SmartLifecycle;
  * as refusing traffic when the context starts closing.
  */
 final class StreamDrain implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamDrain.class);
 
     private final StreamService streams;
     private final Duration drainTimeout;
@@ -46,7 +50,7 @@ final class StreamDrain implements SmartLifecycle {
         streams.drain(drainTimeout).doFinally(signal -> {
             running = false;
             callback.run();
-        }).subscribe(null, error -> { });
+        }).subscribe(null, error -> LOG.warn("draining the streams failed: {}", error.toString()));
     }
 
     @Override

@@ -40,6 +40,13 @@ final class StreamMetrics {
         this.resumeMisses = Counter.builder("llmsse.resumes").tag("result", "miss").register(registry);
     }
 
+    /** Clients the liveness guard found stalled: each one is a gateway bug. */
+    Counter stalled() {
+        return Counter.builder("llmsse.stream.stalled")
+                .description("clients that got no frame for two heartbeats with nothing waiting on their connection")
+                .register(registry);
+    }
+
     void heartbeat() {
         heartbeats.increment();
     }

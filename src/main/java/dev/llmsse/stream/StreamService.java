@@ -19,6 +19,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -29,7 +31,7 @@ import reactor.util.context.Context;
  * attaches, and gives each client the generation's log from its position, merged with heartbeats, behind
  * a {@code retry} hint. A client on another replica reads the shared log ({@link RemoteFollower}).
  */
-public class StreamService {
+public class StreamService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
 
@@ -46,6 +48,8 @@ public class StreamService {
     private final GenerationGate gate;
     private final SubscriberBuffers buffers = new SubscriberBuffers();
     private final StreamMetrics metrics;
+    private final Disposable busSubscriptions;
+    private final LivenessGuard guard;
     private volatile boolean draining;
 
     /**
@@ -73,16 +77,30 @@ public class StreamService {
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
                 settings.idleTimeout(), settings.maxEvents(), timer);
         this.metrics = new StreamMetrics(meters, registry);
+        this.guard = new LivenessGuard(settings.heartbeat(), timer, metrics.stalled());
         this.frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(), timer,
-                metrics::heartbeat, settings.maxSubscriberLag(), buffers);
+                metrics::heartbeat, settings.maxSubscriberLag(), buffers, guard);
         this.remote = new RemoteFollower(store, bus, ownership.lease(), timer, metrics);
-        bus.stopRequests().subscribe(this::stopLocally);
-        bus.remoteSubscribersGone().subscribe(id -> {
-            Generation generation = registry.find(id);
-            if (generation != null) {
-                generation.remoteSubscribersGone();
-            }
-        });
+        // The bus's channels resubscribe themselves when Redis comes back, so an error here means the bus closed.
+        this.busSubscriptions = Disposables.composite(
+                bus.stopRequests().subscribe(this::stopLocally,
+                        error -> LOG.warn("stop requests from other replicas ended: {}", error.toString())),
+                bus.remoteSubscribersGone().subscribe(this::remoteSubscribersGone,
+                        error -> LOG.warn("remote subscriber notices ended: {}", error.toString())));
+    }
+
+    /** Stops listening to the other replicas and watching clients; called when the application context closes. */
+    @Override
+    public void close() {
+        busSubscriptions.dispose();
+        guard.dispose();
+    }
+
+    private void remoteSubscribersGone(String id) {
+        Generation generation = registry.find(id);
+        if (generation != null) {
+            generation.remoteSubscribersGone();
+        }
     }
 
     /**
@@ -123,16 +141,18 @@ public class StreamService {
 
     /** As {@link #createSession(ResolvedModel, ChatRequest)}, for {@code principal}, through the gate. */
     public Mono<String> createSession(ResolvedModel model, ChatRequest request, String principal) {
-        if (draining) {
-            return Mono.error(new ShuttingDownException());
-        }
-        if (registry.full()) {
-            return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
-        }
-        return admitted(new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, false,
-                principal, null)).flatMap(record -> store.create(record, settings.sessionTtl())
-                        .doOnError(error -> gate.finished(record, 0))
-                        .thenReturn(record.id()));
+        return Mono.defer(() -> {
+            if (draining) {
+                return Mono.error(new ShuttingDownException());
+            }
+            if (registry.full()) {
+                return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
+            }
+            return admitted(new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(), request, false,
+                    principal, null)).flatMap(record -> store.create(record, settings.sessionTtl())
+                            .doOnError(error -> gate.finished(record, 0))
+                            .thenReturn(record.id()));
+        });
     }
 
     /**
@@ -173,7 +193,7 @@ public class StreamService {
      * Errors with {@link SessionNotFoundException} or {@link InvalidLastEventIdException}.
      */
     public Mono<Attachment> attachSession(String sessionId, String lastEventId) {
-        return attachSessionAfter(sessionId, afterSeqFor(sessionId, lastEventId))
+        return Mono.defer(() -> attachSessionAfter(sessionId, afterSeqFor(sessionId, lastEventId)))
                 .doOnNext(attachment -> {
                     if (lastEventId != null && !lastEventId.isBlank()) {
                         metrics.resumed(true);
@@ -201,10 +221,11 @@ public class StreamService {
      * Errors with {@link SessionNotFoundException}.
      */
     public Mono<Void> stop(String sessionId) {
-        if (stopLocally(sessionId)) {
-            return Mono.empty();
-        }
-        // Nobody here runs it: claim it (if nobody started it yet) and stop it here, or ask its owner.
+        return Mono.defer(() -> stopLocally(sessionId) ? Mono.empty() : stopElsewhere(sessionId));
+    }
+
+    /** Nobody here runs it: claim it (if nobody started it yet) and stop it here, or ask its owner. */
+    private Mono<Void> stopElsewhere(String sessionId) {
         return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
                 .flatMap(won -> {
                     if (won) {
@@ -356,7 +377,7 @@ public class StreamService {
 
     private void keepOwnership(Generation generation) {
         if (store.shared()) {
-            generation.whenFinished(ownership.keep(generation.id(), store));
+            generation.whenFinished(ownership.keep(generation.id(), store, generation::leaseLost));
         }
     }
 
@@ -365,7 +386,8 @@ public class StreamService {
             if (!store.shared()) {
                 // The in-memory store holds the same log: let it go now too. A shared store keeps its own
                 // copy for the retention, for the other replicas.
-                store.finished(evicted.id(), Duration.ZERO).subscribe();
+                store.finished(evicted.id(), Duration.ZERO).subscribe(null,
+                        error -> LOG.warn("could not forget an evicted generation: {}", error.toString()));
             }
         }
         gate.finished(generation.record(), generation.outputTokens());

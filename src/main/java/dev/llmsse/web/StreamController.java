@@ -6,6 +6,7 @@ import java.util.List;
 import dev.llmsse.security.Caller;
 import dev.llmsse.security.Callers;
 import dev.llmsse.stream.Attachment;
+import dev.llmsse.stream.ClientConnection;
 import dev.llmsse.stream.SessionNotFoundException;
 import dev.llmsse.stream.SseFrame;
 import dev.llmsse.stream.StreamService;
@@ -137,7 +138,9 @@ class StreamController {
         headers.setCacheControl(CacheControl.noCache().noTransform());
         headers.set("X-Accel-Buffering", "no");
         DataBufferFactory buffers = response.bufferFactory();
-        return response.writeWith(frames.map(frame -> buffers.wrap(frame.bytes())));
+        // The stream core watches the connection for clients that stop reading and for stalls (FrameStreams).
+        return response.writeWith(frames.map(frame -> buffers.wrap(frame.bytes()))
+                .contextWrite(context -> context.put(ClientConnection.class, NettyClientConnection.of(response))));
     }
 
     /** JSON only when asked for and the client did not also accept an event stream. */

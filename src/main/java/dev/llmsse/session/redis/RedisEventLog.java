@@ -54,6 +54,7 @@ final class RedisEventLog implements EventLog {
     @Override
     public void append(LoggedEvent event) {
         if (writing.compareAndSet(false, true)) {
+            // No error handler: write() logs and swallows every Redis failure, and the sink never errors.
             pending.asFlux().concatMap(this::write).subscribe();
         }
         pending.tryEmitNext(event);
