@@ -31,11 +31,22 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** Starts the jar under {@code target/} with {@code --name=value} arguments and waits until it is ready. */
     public static GatewayProcess start(String... arguments) throws IOException {
+        return start(List.of(), List.of("-Xmx256m", "-XX:+UseSerialGC"), arguments);
+    }
+
+    /**
+     * Starts the jar behind {@code launcher} (such as {@code taskset -c 0}) with the JVM options given, and
+     * waits until it is ready.
+     */
+    public static GatewayProcess start(List<String> launcher, List<String> jvmOptions, String... arguments)
+            throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("gateway-" + port, ".log");
         log.toFile().deleteOnExit();
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC", "-jar",
-                jar().toString(), "--server.port=" + port));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(javaBinary());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString(), "--server.port=" + port));
         for (String argument : arguments) {
             command.add("--" + argument);
         }
