@@ -163,14 +163,16 @@ final class FrameStreams {
         }
 
         /**
-         * Not reading: bytes are waiting on its connection, none of them left since the previous check and no
-         * new event was handed to it, while it is more than the allowed lag behind the log's head. A client
-         * that reads, however slowly, drains some of those bytes or takes a new event, and is never cut.
+         * Not reading: bytes are waiting on its connection, none of them left since the previous check, the
+         * socket sent it nothing new over the last heartbeat and no new event was handed to it, while it is
+         * more than the allowed lag behind the log's head. A client that reads, however slowly, opens its TCP
+         * window and gets data, and is never cut.
          */
         boolean notReadingFarBehind() {
             long sentNow = sent;
             long unsent = connection.unsentBytes();
-            boolean noProgress = sentNow == sentAtLastCheck && unsent > 0 && unsent >= unsentAtLastCheck;
+            boolean noProgress = sentNow == sentAtLastCheck && unsent > 0 && unsent >= unsentAtLastCheck
+                    && !connection.sentWithin(heartbeat.toMillis());
             sentAtLastCheck = sentNow;
             unsentAtLastCheck = unsent;
             return noProgress && head != null && head.getAsLong() - sentNow > maxLag;

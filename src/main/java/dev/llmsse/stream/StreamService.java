@@ -293,15 +293,24 @@ public class StreamService implements AutoCloseable {
             throw full;
         }
         gate.started(record);
-        // The id is new, so no other replica can claim it: register it off the path to the first token.
-        store.create(record, settings.sessionTtl())
+        Mono<Void> registered = store.create(record, settings.sessionTtl())
                 .then(store.claim(record.id(), ownership.replica(), ownership.lease()))
-                .subscribe(claimed -> keepOwnership(generation), error -> {
-                    try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
-                        LOG.warn("could not register generation in the store: {}", error.toString());
-                    }
-                });
-        return attachLocal(generation, 0, false);
+                .doOnNext(claimed -> keepOwnership(generation))
+                .then();
+        Attachment.Frames attachment = (Attachment.Frames) attachLocal(generation, 0, false);
+        if (!store.shared()) {
+            // The in-memory store answers at once and nobody else reads it: nothing to wait for.
+            registered.subscribe(null, error -> {
+                try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
+                    LOG.warn("could not register generation in the store: {}", error.toString());
+                }
+            });
+            return attachment;
+        }
+        // Shared: the record must be in the store before the client holds an event id, or a resume on another
+        // replica right after the first token finds nothing there and starts a fresh answer. One Redis round
+        // trip before the stream starts; if it fails, the generation never starts and the client gets 503.
+        return new Attachment.Frames(registered.doOnError(error -> generation.stop()).thenMany(attachment.frames()));
     }
 
     private Mono<Attachment> resumeOneStep(EventId from, String model, String prompt, String principal) {

@@ -5,6 +5,7 @@ import dev.llmsse.stream.ClientConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.epoll.EpollSocketChannel;
 
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
@@ -41,6 +42,13 @@ final class NettyClientConnection implements ClientConnection {
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
         // Null once the channel is closed: nothing can be waiting then.
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    @Override
+    public boolean sentWithin(long millis) {
+        // TCP_INFO's last data sent: new data leaves only into a window the client opened by reading.
+        return channel instanceof EpollSocketChannel epoll && channel.isOpen()
+                && epoll.tcpInfo().lastDataSent() < millis;
     }
 
     @Override

@@ -72,20 +72,28 @@ class SlowReaderTest {
             assertThat(meters.get("gateway.stream.subscriber.cut").functionCounter().count()).isGreaterThanOrEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> buffers.buffered() == 0);
 
-            // What the slow client finds when it reads at last: whole frames in order, then the connection
-            // closed without a terminal frame: the documented signal to reconnect with Last-Event-ID.
+            // What the slow client finds when it reads at last: whole frames in order, then either the
+            // retryable slow_client error frame (without an id) or a reset connection; never a body that ends
+            // cleanly without a terminal frame, which a client would take for a complete answer.
             slow.readHeaders(Duration.ofSeconds(10));
+            boolean reset = false;
             try {
                 slow.readToEnd();
-            } catch (IOException closedMidBody) {
-                // expected: the server closed the connection without ending the chunked body
+            } catch (IOException resetMidBody) {
+                reset = true;
             }
-            List<Frame> received = SseFrames.parse(slow.body()).stream().filter(frame -> frame.id() != null).toList();
+            List<Frame> frames = SseFrames.parse(slow.body());
+            List<Frame> received = frames.stream().filter(frame -> frame.id() != null).toList();
             assertThat(received).isNotEmpty().hasSizeLessThan(10_000);
             assertThat(received).noneMatch(frame -> frame.data().startsWith("{\"done\"")
                     || frame.data().startsWith("{\"error\""));
             for (int i = 0; i < received.size(); i++) {
                 assertThat(received.get(i).seq()).isEqualTo(i + 1);
+            }
+            boolean cutCleanly = slow.ended() && !slow.cut();
+            if (!reset && cutCleanly) {
+                assertThat(frames.get(frames.size() - 1).data()).as("a clean end must carry the terminal frame")
+                        .contains("\"code\":\"slow_client\"", "\"retryable\":true");
             }
 
             String lastId = received.get(received.size() - 1).id();

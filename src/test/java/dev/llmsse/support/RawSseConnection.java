@@ -35,7 +35,20 @@ public final class RawSseConnection implements AutoCloseable {
 
     /** Opens a connection and sends {@code GET path} with the extra header lines given. */
     public static RawSseConnection get(int port, String path, String... headerLines) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return get(port, path, 0, headerLines);
+    }
+
+    /**
+     * As {@link #get(int, String, String...)}, with the socket's receive buffer set to {@code receiveBuffer}
+     * bytes (0: the system's): a small one makes the server see a slow reader's pace sooner.
+     */
+    public static RawSseConnection get(int port, String path, int receiveBuffer, String... headerLines)
+            throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(15_000);
         StringBuilder request = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n")
@@ -98,6 +111,24 @@ public final class RawSseConnection implements AutoCloseable {
             readChunk();
         }
         return body();
+    }
+
+    /**
+     * Reads the body at about {@code bytesPerSecond} for {@code duration}, or until it ends: a client that reads
+     * steadily but slowly, like a browser on a poor link. The pauses are the pace itself, not a wait for
+     * something to happen.
+     */
+    public void readPaced(long bytesPerSecond, Duration duration) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        while (!ended && System.nanoTime() < end) {
+            readChunk();
+            long due = start + body.size() * 1_000_000_000L / bytesPerSecond;
+            long ahead = due - System.nanoTime();
+            if (ahead > 0) {
+                Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+            }
+        }
     }
 
     /** Whether the body's end was seen. */
