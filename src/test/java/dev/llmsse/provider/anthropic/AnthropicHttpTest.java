@@ -13,7 +13,7 @@ import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
 import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -35,7 +35,7 @@ class AnthropicHttpTest extends ProviderHttpContract {
     protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
         Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
         folders.put(TestTranscripts.dir("anthropic"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("anthropic"), AnthropicTranscriptReplayTest::expected);
+        folders.put(RecordedTranscripts.dir("anthropic"), AnthropicTranscriptReplayTest::expected);
         return folders;
     }
 

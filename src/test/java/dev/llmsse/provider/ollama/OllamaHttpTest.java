@@ -13,7 +13,7 @@ import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
 import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -34,7 +34,7 @@ class OllamaHttpTest extends ProviderHttpContract {
     protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
         Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
         folders.put(TestTranscripts.dir("ollama"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("ollama"), OllamaTranscriptReplayTest::expected);
+        folders.put(RecordedTranscripts.dir("ollama"), OllamaTranscriptReplayTest::expected);
         return folders;
     }
 

@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.SharedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.stream.StreamEvent;
@@ -29,7 +29,7 @@ class OllamaTranscriptReplayTest {
 
     @TestFactory
     Stream<DynamicTest> sharedTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("ollama"), OllamaTranscriptReplayTest::expected);
+        return replays(RecordedTranscripts.dir("ollama"), OllamaTranscriptReplayTest::expected);
     }
 
     @TestFactory

@@ -13,7 +13,7 @@ import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
 import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -35,7 +35,7 @@ class OpenAiChatHttpTest extends ProviderHttpContract {
     protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
         Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
         folders.put(TestTranscripts.dir("openai"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("openai"), OpenAiTranscriptReplayTest::expectedChat);
+        folders.put(RecordedTranscripts.dir("openai"), OpenAiTranscriptReplayTest::expectedChat);
         return folders;
     }
 

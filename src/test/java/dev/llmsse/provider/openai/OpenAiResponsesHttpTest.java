@@ -12,7 +12,7 @@ import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
 import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -33,7 +33,7 @@ class OpenAiResponsesHttpTest extends ProviderHttpContract {
     protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
         Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
         folders.put(TestTranscripts.dir("openai-responses"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("openai-responses"),
+        folders.put(RecordedTranscripts.dir("openai-responses"),
                 OpenAiTranscriptReplayTest::expectedResponses);
         return folders;
     }

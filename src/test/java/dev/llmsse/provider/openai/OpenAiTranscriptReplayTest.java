@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.SharedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.stream.StreamEvent;
@@ -31,12 +31,12 @@ class OpenAiTranscriptReplayTest {
 
     @TestFactory
     Stream<DynamicTest> sharedChatTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("openai"), CHAT, OpenAiTranscriptReplayTest::expectedChat);
+        return replays(RecordedTranscripts.dir("openai"), CHAT, OpenAiTranscriptReplayTest::expectedChat);
     }
 
     @TestFactory
     Stream<DynamicTest> sharedResponsesTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("openai-responses"), RESPONSES,
+        return replays(RecordedTranscripts.dir("openai-responses"), RESPONSES,
                 OpenAiTranscriptReplayTest::expectedResponses);
     }
 
