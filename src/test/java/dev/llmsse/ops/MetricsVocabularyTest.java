@@ -63,7 +63,8 @@ class MetricsVocabularyTest {
 
     private void assertOneVocabulary(String scrape) throws Exception {
         Set<String> exported = matches(SAMPLE, scrape);
-        assertThat(exported).as("no meter under the old gateway.* names").noneMatch(name -> name.startsWith("gateway_"));
+        assertThat(exported).as("no meter under the old gateway.* names")
+                .noneMatch(name -> name.startsWith("gateway_"));
         assertThat(scrape).as("the retry, counted in the registry Spring exports")
                 .containsPattern("(?m)^llmsse_upstream_retries_total\\{[^}]*provider=\"flaky\"[^}]*} 1\\.0$");
 

@@ -49,9 +49,9 @@ class OpenAiTranscriptReplayTest {
 
     @TestFactory
     Stream<DynamicTest> recordedChatTranscripts() {
-        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(CHAT_OUTCOMES, RecordedTranscripts.dir("openai"),
-                "sse")), Replay.replays(RecordedTranscripts.dir("openai"), "sse", CHAT,
-                OpenAiTranscriptReplayTest::expectedChat));
+        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(CHAT_OUTCOMES,
+                RecordedTranscripts.dir("openai"), "sse")), Replay.replays(RecordedTranscripts.dir("openai"), "sse",
+                CHAT, OpenAiTranscriptReplayTest::expectedChat));
     }
 
     @TestFactory

@@ -14,7 +14,7 @@ public final class RecordedTranscripts {
     private RecordedTranscripts() {
     }
 
-    /** The classpath folder {@code provider-transcripts/<folder>}, such as {@code anthropic} or {@code sse-conformance}. */
+    /** The classpath folder {@code provider-transcripts/<folder>}: {@code anthropic}, {@code sse-conformance}, … */
     public static Path dir(String folder) {
         URL url = RecordedTranscripts.class.getResource("/provider-transcripts/" + folder);
         if (url == null) {
