@@ -25,7 +25,7 @@ import reactor.core.publisher.Mono;
  * given back, or charged as debt that later requests wait for.
  *
  * <p>If the store (Redis) fails, the request passes ({@code fail-open=true}, the default) or gets 503, and
- * {@code gateway.ratelimit.store.errors} counts it; rejections count in {@code gateway.ratelimit.rejections}.
+ * {@code llmsse.ratelimit.store.errors} counts it; rejections count in {@code llmsse.ratelimit.rejections}.
  */
 final class Limiter implements GenerationGate {
 
@@ -57,7 +57,7 @@ final class Limiter implements GenerationGate {
         this.requestBucket = perMinute(limits.requestsPerMinute(), true);
         this.tokenBucket = perMinute(limits.tokensPerMinute(), false);
         this.meters = meters;
-        this.storeErrors = Counter.builder("gateway.ratelimit.store.errors")
+        this.storeErrors = Counter.builder("llmsse.ratelimit.store.errors")
                 .description("rate-limit checks that could not reach the limiter's store")
                 .register(meters);
         for (String limit : new String[] {REQUESTS, STREAMS, TOKENS, CONNECTIONS}) {
@@ -171,7 +171,7 @@ final class Limiter implements GenerationGate {
     }
 
     private Counter rejections(String limit) {
-        return Counter.builder("gateway.ratelimit.rejections")
+        return Counter.builder("llmsse.ratelimit.rejections")
                 .description("requests refused with 429, by limit")
                 .tag("limit", limit)
                 .register(meters);

@@ -19,6 +19,8 @@ import org.springframework.stereotype.Component;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * Routes {@code provider/model} names and aliases to the adapters present in the context. Every resolved
  * upstream model comes wrapped in a {@link ResilientProvider}: retries before the first token, the
@@ -37,24 +39,22 @@ public class ProviderRegistry {
     private final ProviderSettings.Retry retry;
     private final Duration firstTokenTimeout;
     private final Scheduler timer;
+    private final MeterRegistry meters;
 
     @Autowired
-    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, ModelAliases aliases) {
-        this(adapters, properties, aliases, Schedulers.parallel());
-    }
-
-    /** Without aliases, as tests of the stream core build it. */
-    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties) {
-        this(adapters, properties, ModelAliases.none(), Schedulers.parallel());
+    ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, ModelAliases aliases,
+            MeterRegistry meters) {
+        this(adapters, properties, aliases, Schedulers.parallel(), meters);
     }
 
     ProviderRegistry(List<ChatProvider> adapters, GatewayProperties properties, ModelAliases aliases,
-            Scheduler timer) {
+            Scheduler timer, MeterRegistry meters) {
         adapters.forEach(adapter -> providers.put(adapter.id(), adapter));
         this.defaultModel = properties.defaultModel();
         this.retry = properties.providers().retry();
         this.firstTokenTimeout = properties.providers().firstTokenTimeout();
         this.timer = timer;
+        this.meters = meters;
         aliases.aliases().forEach(this::addAlias);
     }
 
@@ -97,7 +97,7 @@ public class ProviderRegistry {
     }
 
     private ResilientProvider resilient(String id, List<ResilientProvider.Target> targets) {
-        return new ResilientProvider(id, targets, retry, firstTokenTimeout, timer);
+        return new ResilientProvider(id, targets, retry, firstTokenTimeout, timer, meters);
     }
 
     private ResilientProvider.Target target(String name) {

@@ -18,7 +18,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
 
-import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Wraps one or more {@code provider/model} targets with what happens before the first token: retries with
@@ -41,14 +42,16 @@ final class ResilientProvider implements ChatProvider {
     private final ProviderSettings.Retry retry;
     private final Duration firstTokenTimeout;
     private final Scheduler timer;
+    private final MeterRegistry meters;
 
     ResilientProvider(String id, List<Target> targets, ProviderSettings.Retry retry, Duration firstTokenTimeout,
-            Scheduler timer) {
+            Scheduler timer, MeterRegistry meters) {
         this.id = id;
         this.targets = List.copyOf(targets);
         this.retry = retry;
         this.firstTokenTimeout = firstTokenTimeout;
         this.timer = timer;
+        this.meters = meters;
     }
 
     @Override
@@ -115,9 +118,8 @@ final class ResilientProvider implements ChatProvider {
             LOG.info("retrying {}/{} in {} ms after {}", target.provider().id(), target.model(), delay.toMillis(),
                     failure.code());
         }
-        // The global registry, which Spring Boot feeds into /actuator/prometheus.
-        Metrics.counter("llmsse.upstream.retries", "provider", target.provider().id(), "code", failure.code())
-                .increment();
+        Counter.builder("llmsse.upstream.retries").description("retries before the first token, by cause")
+                .tag("provider", target.provider().id()).tag("code", failure.code()).register(meters).increment();
         return Mono.delay(delay, timer);
     }
 

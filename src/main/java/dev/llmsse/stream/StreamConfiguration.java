@@ -45,13 +45,13 @@ class StreamConfiguration {
     MeterBinder subscriberBufferMeters(StreamService streams) {
         SubscriberBuffers buffers = streams.subscriberBuffers();
         return registry -> {
-            Gauge.builder("gateway.stream.subscriber.buffered", buffers, SubscriberBuffers::buffered)
+            Gauge.builder("llmsse.stream.subscriber.buffered", buffers, SubscriberBuffers::buffered)
                     .description("frames waiting for slow clients, all subscribers together")
                     .register(registry);
-            Gauge.builder("gateway.stream.subscriber.buffered.peak", buffers, SubscriberBuffers::peak)
+            Gauge.builder("llmsse.stream.subscriber.buffered.peak", buffers, SubscriberBuffers::peak)
                     .description("the most frames one subscriber ever had waiting")
                     .register(registry);
-            FunctionCounter.builder("gateway.stream.subscriber.cut", buffers, SubscriberBuffers::cut)
+            FunctionCounter.builder("llmsse.stream.subscriber.cut", buffers, SubscriberBuffers::cut)
                     .description("clients cut for falling more than gateway.stream.max-subscriber-lag frames behind")
                     .register(registry);
         };

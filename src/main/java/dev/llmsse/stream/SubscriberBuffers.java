@@ -6,7 +6,7 @@ import java.util.function.LongBinaryOperator;
 /**
  * What clients have waiting in the gateway: events a subscriber's flux has taken from the log but not yet
  * handed to its connection. Pulling is demand-driven, so each subscriber's count stays within the operators'
- * prefetch however slow the client; these totals make that observable ({@code gateway.stream.subscriber.*}
+ * prefetch however slow the client; these totals make that observable ({@code llmsse.stream.subscriber.*}
  * meters), with the number of clients cut for stalling too far behind.
  */
 public final class SubscriberBuffers {

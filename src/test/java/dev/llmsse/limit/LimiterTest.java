@@ -72,7 +72,7 @@ class LimiterTest {
         // Waiting what Retry-After said admits the request.
         advance(Duration.ofSeconds(40));
         limiter.request("key:alice").block();
-        assertThat(meters.get("gateway.ratelimit.rejections").tag("limit", "requests-per-minute").counter().count())
+        assertThat(meters.get("llmsse.ratelimit.rejections").tag("limit", "requests-per-minute").counter().count())
                 .isEqualTo(1);
     }
 

@@ -75,7 +75,7 @@ class RateLimitHttpTest {
         assertThat(retryAfter).isBetween(60 - elapsedSeconds - 1, 60L);
         // Another client is not affected; X-Forwarded-For from the trusted proxy names the client.
         assertThat(get("/api/models", "10.0.0.2").getStatusCode().value()).isEqualTo(200);
-        assertThat(meters.get("gateway.ratelimit.rejections").tag("limit", "requests-per-minute").counter().count())
+        assertThat(meters.get("llmsse.ratelimit.rejections").tag("limit", "requests-per-minute").counter().count())
                 .isGreaterThanOrEqualTo(1);
     }
 

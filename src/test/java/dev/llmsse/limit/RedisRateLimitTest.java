@@ -90,10 +90,10 @@ class RedisRateLimitTest {
                     .uri("/api/llm?prompt=hi&model=probe/0-0-3").accept(MediaType.APPLICATION_JSON)
                     .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(20));
             assertThat(answer.getStatusCode().value()).isEqualTo(200);
-            double errors = replica.bean(MeterRegistry.class).get("gateway.ratelimit.store.errors").counter().count();
+            double errors = replica.bean(MeterRegistry.class).get("llmsse.ratelimit.store.errors").counter().count();
             assertThat(errors).isGreaterThanOrEqualTo(4);
             String metrics = get(replica, "/actuator/prometheus").getBody();
-            assertThat(metrics).contains("gateway_ratelimit_store_errors_total");
+            assertThat(metrics).contains("llmsse_ratelimit_store_errors_total");
         }
     }
 

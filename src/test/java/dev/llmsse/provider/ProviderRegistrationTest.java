@@ -6,9 +6,12 @@ import java.util.List;
 
 import dev.llmsse.config.GatewayProperties;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
 
@@ -76,5 +79,10 @@ class ProviderRegistrationTest {
     @EnableConfigurationProperties({GatewayProperties.class, dev.llmsse.config.ModelAliases.class})
     @ComponentScan("dev.llmsse.provider")
     static class ScanProviders {
+
+        @Bean
+        MeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
     }
 }

@@ -10,6 +10,9 @@ import java.util.function.IntFunction;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.stream.StreamEvent;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import reactor.core.publisher.Flux;
@@ -25,10 +28,12 @@ class ResilientProviderTest {
     private static final StreamEvent.Done DONE = new StreamEvent.Done("stop", null);
 
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @Test
     void retryableFailuresBeforeTheFirstEventAreRetriedWithBackoff() {
         Scripted flaky = new Scripted("a", attempt -> attempt < 3 ? Flux.error(unavailable()) : answer());
+        double globalBefore = globalRetries();
 
         StepVerifier.withVirtualTime(() -> resilient(Duration.ZERO, flaky).stream(REQUEST), () -> time, 10)
                 .expectSubscription()
@@ -37,6 +42,15 @@ class ResilientProviderTest {
                 .expectComplete().verify(Duration.ofSeconds(5));
         assertThat(flaky.attempts.get()).isEqualTo(3);
         assertThat(flaky.lastModel).isEqualTo("model-a");
+        // Counted in the registry the provider was given, not in the global one.
+        assertThat(meters.get("llmsse.upstream.retries").tag("provider", "a").tag("code", "upstream_unavailable")
+                .counter().count()).isEqualTo(2);
+        assertThat(globalRetries()).isEqualTo(globalBefore);
+    }
+
+    private static double globalRetries() {
+        return Metrics.globalRegistry.find("llmsse.upstream.retries").tag("provider", "a").counters().stream()
+                .mapToDouble(Counter::count).sum();
     }
 
     @Test
@@ -119,7 +133,7 @@ class ResilientProviderTest {
     private ResilientProvider resilient(Duration firstTokenTimeout, Scripted... targets) {
         List<ResilientProvider.Target> list = java.util.Arrays.stream(targets)
                 .map(target -> new ResilientProvider.Target(target, "model-" + target.id)).toList();
-        return new ResilientProvider("a", list, RETRY, firstTokenTimeout, time);
+        return new ResilientProvider("a", list, RETRY, firstTokenTimeout, time, meters);
     }
 
     private static Flux<StreamEvent> answer() {

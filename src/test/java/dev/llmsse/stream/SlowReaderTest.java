@@ -68,8 +68,8 @@ class SlowReaderTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> buffers.cut() > cutBefore);
             // Never more than the operators' prefetch held for one client, against 10,000 produced.
             assertThat(buffers.peak()).isLessThanOrEqualTo(256);
-            assertThat(meters.get("gateway.stream.subscriber.buffered.peak").gauge().value()).isLessThanOrEqualTo(256);
-            assertThat(meters.get("gateway.stream.subscriber.cut").functionCounter().count()).isGreaterThanOrEqualTo(1);
+            assertThat(meters.get("llmsse.stream.subscriber.buffered.peak").gauge().value()).isLessThanOrEqualTo(256);
+            assertThat(meters.get("llmsse.stream.subscriber.cut").functionCounter().count()).isGreaterThanOrEqualTo(1);
             await().atMost(Duration.ofSeconds(10)).until(() -> buffers.buffered() == 0);
 
             // What the slow client finds when it reads at last: whole frames in order, then either the

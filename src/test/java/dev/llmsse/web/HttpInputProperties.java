@@ -9,10 +9,11 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import dev.llmsse.support.RawSseConnection;
 import dev.llmsse.support.Replica;
+import dev.llmsse.support.SseConformance;
+import dev.llmsse.support.SseParser;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -33,8 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 class HttpInputProperties {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern FIELD = Pattern.compile("(id|event|data|retry):[^\r\n]*");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{22}\\.[0-9]+");
+    private static final long RETRY_MILLIS = 3000;
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private static Replica gateway;
@@ -117,32 +117,19 @@ class HttpInputProperties {
         }
     }
 
-    /** Every frame is whole and made of known fields; data is JSON; exactly one terminal frame ends it. */
+    /** Every frame is whole and well formed, and one terminal frame ends the stream ({@link SseConformance}). */
     private static void assertWellFormedStream(RawSseConnection stream) throws IOException {
         try (stream) {
             assertThat(stream.status()).isEqualTo(200);
             String body = stream.readToEnd();
-            assertThat(body).doesNotContain("\r").endsWith("\n\n");
-            String[] frames = body.substring(0, body.length() - 2).split("\n\n", -1);
-            int terminals = 0;
-            for (int i = 0; i < frames.length; i++) {
-                boolean ping = false;
-                for (String line : frames[i].split("\n", -1)) {
-                    assertThat(line).matches(FIELD);
-                    if (line.startsWith("id:")) {
-                        assertThat(line.substring(3)).matches(ID);
-                    } else if (line.equals("event:ping")) {
-                        ping = true;
-                    } else if (line.startsWith("data:") && !ping) {
-                        var data = JSON.readTree(line.substring(5));
-                        if (data.has("done") || data.has("error")) {
-                            terminals++;
-                            assertThat(i).as("nothing after the terminal frame").isEqualTo(frames.length - 1);
-                        }
-                    }
-                }
-            }
-            assertThat(terminals).isEqualTo(1);
+            assertThat(body).doesNotContain("\r");
+            SseParser parser = new SseParser();
+            parser.feed(body.getBytes(StandardCharsets.UTF_8));
+            assertThat(parser.hasPendingInput()).as("bytes after the last frame").isFalse();
+            // A resumed stream starts after the position it resumes from.
+            long firstSeq = parser.frames().stream().filter(frame -> frame.id() != null).findFirst()
+                    .map(frame -> Long.parseLong(frame.id().substring(frame.id().lastIndexOf('.') + 1))).orElse(1L);
+            SseConformance.assertWellFormed(parser.frames(), RETRY_MILLIS, firstSeq);
         }
     }
 

@@ -1,15 +1,17 @@
 package dev.llmsse.provider.anthropic;
 
-import java.nio.file.Path;
+import static java.util.Map.entry;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.SharedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.stream.StreamEvent;
@@ -21,30 +23,35 @@ import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
-/** Every Anthropic Messages transcript, shared and our own, at every split. */
+/** Every Anthropic Messages transcript, recorded and our own, at every split. */
 class AnthropicTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> PIPELINE =
             body -> AnthropicProvider.decode(body, DecodeLimits.DEFAULT);
 
+    /** How each recording must end; its {@code expected.json}'s {@code stop_reason} in the comment. */
+    static final Map<String, String> OUTCOMES = Map.ofEntries(
+            entry("messages-error-overloaded-midstream-constructed", "error:upstream_error"), // event: error
+            entry("messages-max-tokens-partial-tool-json-sdkfixture", "error:truncated"), // max_tokens, no message_stop
+            entry("messages-text-after-tool-result", "done:stop"), // end_turn
+            entry("messages-text-then-tool-use-sdkfixture", "error:truncated"), // tool_use, no message_stop
+            entry("messages-text", "done:stop"), // end_turn
+            entry("messages-tool-use", "done:tool_calls")); // tool_use
+
     @TestFactory
-    Stream<DynamicTest> sharedTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("anthropic"), AnthropicTranscriptReplayTest::expected);
+    Stream<DynamicTest> recordedTranscripts() {
+        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(OUTCOMES, RecordedTranscripts.dir("anthropic"),
+                "sse")), Replay.replays(RecordedTranscripts.dir("anthropic"), "sse", PIPELINE,
+                AnthropicTranscriptReplayTest::expected));
     }
 
     @TestFactory
     Stream<DynamicTest> ownTranscripts() {
-        return replays(TestTranscripts.dir("anthropic"), Reconstructed::fromJson);
+        return Replay.replays(TestTranscripts.dir("anthropic"), "sse", PIPELINE, Replay.OWN);
     }
 
-    private static Stream<DynamicTest> replays(Path folder, Function<JsonNode, Reconstructed> expected) {
-        return Replay.transcripts(folder, "sse").stream().map(file -> DynamicTest.dynamicTest(
-                file.getFileName().toString(), () -> Replay.everySplit(PIPELINE, Replay.bytes(file),
-                        expected.apply(WireJson.parse(Replay.bytes(Replay.expectedFor(file)))))));
-    }
-
-    /** The shared {@code expected.json}: an error event or a missing {@code message_stop} ends in an error. */
-    static Reconstructed expected(JsonNode expected) {
+    /** A recording's text, tool calls and usage from its {@code expected.json}; its outcome from {@link #OUTCOMES}. */
+    static Reconstructed expected(String transcript, JsonNode expected) {
         List<Reconstructed.Tool> tools = new ArrayList<>();
         expected.path("content_blocks").forEach(block -> {
             if ("tool_use".equals(block.path("type").asString())) {
@@ -53,16 +60,12 @@ class AnthropicTranscriptReplayTest {
             }
         });
         String text = expected.path("assistant_text").asString();
-        if (!expected.path("errors").isEmpty()) {
-            return new Reconstructed(text, tools, "error:upstream_error", null);
-        }
-        if (!expected.path("ended_with_message_stop").asBoolean()) {
-            return new Reconstructed(text, tools, "error:truncated", null);
+        String outcome = Replay.outcome(OUTCOMES, transcript);
+        if (outcome.startsWith("error:")) {
+            return new Reconstructed(text, tools, outcome, null);
         }
         JsonNode usage = expected.path("usage");
-        return new Reconstructed(text, tools,
-                "done:" + MessagesMapper.finishReason(expected.path("stop_reason").asString(null)),
-                new StreamEvent.Usage(WireJson.number(usage, "input_tokens"),
-                        WireJson.number(usage, "output_tokens_final"), null));
+        return new Reconstructed(text, tools, outcome, new StreamEvent.Usage(WireJson.number(usage, "input_tokens"),
+                WireJson.number(usage, "output_tokens_final"), null));
     }
 }

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
-import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
+import dev.llmsse.provider.testing.Replay;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -31,10 +30,10 @@ class GeminiHttpTest extends ProviderHttpContract {
     }
 
     @Override
-    protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
-        Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
-        folders.put(TestTranscripts.dir("gemini"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("gemini"), GeminiTranscriptReplayTest::expected);
+    protected Map<Path, Replay.Expectation> transcriptFolders() {
+        Map<Path, Replay.Expectation> folders = new LinkedHashMap<>();
+        folders.put(TestTranscripts.dir("gemini"), Replay.OWN);
+        folders.put(RecordedTranscripts.dir("gemini"), GeminiTranscriptReplayTest::expected);
         return folders;
     }
 

@@ -1,15 +1,17 @@
 package dev.llmsse.provider.gemini;
 
-import java.nio.file.Path;
+import static java.util.Map.entry;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.SharedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.stream.StreamEvent;
@@ -21,54 +23,52 @@ import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
-/** Every Gemini transcript, shared and our own, at every split. */
+/** Every Gemini transcript, recorded and our own, at every split. */
 class GeminiTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> PIPELINE =
             body -> GeminiProvider.decode(body, DecodeLimits.DEFAULT);
 
+    /** How each recording must end; its {@code expected.json}'s {@code finish_reason} in the comment. */
+    static final Map<String, String> OUTCOMES = Map.ofEntries(
+            entry("stream-error-midstream", "error:upstream_error"), // STOP, then a bare JSON error document
+            entry("stream-function-call-vertex", "done:tool_calls"), // STOP with a function call
+            entry("stream-prompt-blocked", "error:truncated"), // its only event has no blank line after it
+            entry("stream-text-long", "done:stop"), // STOP
+            entry("stream-text-short", "done:stop"), // STOP
+            entry("stream-thinking-function-call", "done:tool_calls"), // STOP with a function call
+            entry("stream-utf8-cjk", "done:stop")); // STOP
+
     @TestFactory
-    Stream<DynamicTest> sharedTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("gemini"), GeminiTranscriptReplayTest::expected);
+    Stream<DynamicTest> recordedTranscripts() {
+        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(OUTCOMES, RecordedTranscripts.dir("gemini"),
+                "sse")), Replay.replays(RecordedTranscripts.dir("gemini"), "sse", PIPELINE,
+                GeminiTranscriptReplayTest::expected));
     }
 
     @TestFactory
     Stream<DynamicTest> ownTranscripts() {
-        return replays(TestTranscripts.dir("gemini"), Reconstructed::fromJson);
-    }
-
-    private static Stream<DynamicTest> replays(Path folder, Function<JsonNode, Reconstructed> expected) {
-        return Replay.transcripts(folder, "sse").stream().map(file -> DynamicTest.dynamicTest(
-                file.getFileName().toString(), () -> Replay.everySplit(PIPELINE, Replay.bytes(file),
-                        expected.apply(WireJson.parse(Replay.bytes(Replay.expectedFor(file)))))));
+        return Replay.replays(TestTranscripts.dir("gemini"), "sse", PIPELINE, Replay.OWN);
     }
 
     /**
-     * The shared {@code expected.json}. No finish reason (and no blocked prompt) is a truncation; content
-     * outside the event stream (Google's bare JSON error document) is an in-band error.
+     * A recording's text, function calls and usage from its {@code expected.json} (output tokens count the
+     * thinking tokens too, as Gemini bills them); its outcome from {@link #OUTCOMES}.
      */
-    static Reconstructed expected(JsonNode expected) {
+    static Reconstructed expected(String transcript, JsonNode expected) {
         List<Reconstructed.Tool> tools = new ArrayList<>();
         expected.path("function_calls").forEach(call -> tools.add(new Reconstructed.Tool(null,
                 call.path("name").asString(), WireJson.text(call.path("args")), true)));
         String text = expected.path("assistant_text").asString();
-        String finish = expected.path("finish_reason").asString(null);
-        if (finish == null && expected.path("prompt_block_reason").isNull()) {
-            return new Reconstructed(text, tools, "error:truncated", null);
-        }
-        if (!expected.path("errors").isEmpty() || expected.path("non_sse_trailing_content").asBoolean()) {
-            return new Reconstructed(text, tools, "error:upstream_error", null);
-        }
-        String reason = finish == null ? "content_filter" : GenerateContentMapper.finishReason(finish);
+        String outcome = Replay.outcome(OUTCOMES, transcript);
         JsonNode usage = expected.path("usage_metadata_last");
         StreamEvent.Usage expectedUsage = null;
-        if (usage.isObject()) {
+        if (usage.isObject() && outcome.startsWith("done:")) {
             Long candidates = WireJson.number(usage, "candidatesTokenCount");
             Long thoughts = WireJson.number(usage, "thoughtsTokenCount");
             expectedUsage = new StreamEvent.Usage(WireJson.number(usage, "promptTokenCount"),
                     (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts), thoughts);
         }
-        return new Reconstructed(text, tools, "done:" + ("stop".equals(reason) && !tools.isEmpty()
-                ? "tool_calls" : reason), expectedUsage);
+        return new Reconstructed(text, tools, outcome, expectedUsage);
     }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
 import dev.llmsse.provider.testing.ProviderHttpContract;
-import dev.llmsse.provider.testing.Reconstructed;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
+import dev.llmsse.provider.testing.Replay;
 import dev.llmsse.provider.testing.TestTranscripts;
 
 import tools.jackson.databind.JsonNode;
@@ -30,10 +29,10 @@ class OpenAiResponsesHttpTest extends ProviderHttpContract {
     }
 
     @Override
-    protected Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders() {
-        Map<Path, Function<JsonNode, Reconstructed>> folders = new LinkedHashMap<>();
-        folders.put(TestTranscripts.dir("openai-responses"), Reconstructed::fromJson);
-        folders.put(SharedTranscripts.dir().resolve("openai-responses"),
+    protected Map<Path, Replay.Expectation> transcriptFolders() {
+        Map<Path, Replay.Expectation> folders = new LinkedHashMap<>();
+        folders.put(TestTranscripts.dir("openai-responses"), Replay.OWN);
+        folders.put(RecordedTranscripts.dir("openai-responses"),
                 OpenAiTranscriptReplayTest::expectedResponses);
         return folders;
     }

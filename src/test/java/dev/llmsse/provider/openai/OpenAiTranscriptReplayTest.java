@@ -1,15 +1,17 @@
 package dev.llmsse.provider.openai;
 
-import java.nio.file.Path;
+import static java.util.Map.entry;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.SharedTranscripts;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.stream.StreamEvent;
@@ -21,7 +23,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.JsonNode;
 
-/** Every OpenAI Chat Completions and Responses transcript, shared and our own, at every split. */
+/** Every OpenAI Chat Completions and Responses transcript, recorded and our own, at every split. */
 class OpenAiTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> CHAT =
@@ -29,68 +31,77 @@ class OpenAiTranscriptReplayTest {
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> RESPONSES =
             body -> OpenAiResponsesProvider.decode(body, DecodeLimits.DEFAULT);
 
+    /** How each Chat Completions recording must end; its first choice's {@code finish_reason} in the comment. */
+    static final Map<String, String> CHAT_OUTCOMES = Map.ofEntries(
+            entry("chat-finish-length", "done:length"), // length
+            entry("chat-include-usage-obfuscation", "done:stop"), // stop
+            entry("chat-n3-choices", "done:stop"), // stop
+            entry("chat-parallel-tool-calls", "done:tool_calls"), // tool_calls
+            entry("chat-refusal", "done:stop"), // stop, the refusal streamed as text
+            entry("chat-text", "done:stop"), // stop
+            entry("chat-tool-call", "done:tool_calls")); // tool_calls
+
+    /** How each Responses recording must end; its {@code final_status} in the comment. */
+    static final Map<String, String> RESPONSES_OUTCOMES = Map.ofEntries(
+            entry("responses-function-call", "done:tool_calls"), // completed, with a function call
+            entry("responses-reasoning-summary-large", "done:stop"), // completed
+            entry("responses-text", "done:stop")); // completed
+
     @TestFactory
-    Stream<DynamicTest> sharedChatTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("openai"), CHAT, OpenAiTranscriptReplayTest::expectedChat);
+    Stream<DynamicTest> recordedChatTranscripts() {
+        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(CHAT_OUTCOMES,
+                RecordedTranscripts.dir("openai"), "sse")), Replay.replays(RecordedTranscripts.dir("openai"), "sse",
+                CHAT, OpenAiTranscriptReplayTest::expectedChat));
     }
 
     @TestFactory
-    Stream<DynamicTest> sharedResponsesTranscripts() {
-        return replays(SharedTranscripts.dir().resolve("openai-responses"), RESPONSES,
-                OpenAiTranscriptReplayTest::expectedResponses);
+    Stream<DynamicTest> recordedResponsesTranscripts() {
+        return Stream.concat(Stream.of(Replay.tableListsEveryTranscript(RESPONSES_OUTCOMES,
+                RecordedTranscripts.dir("openai-responses"), "sse")), Replay.replays(
+                RecordedTranscripts.dir("openai-responses"), "sse", RESPONSES,
+                OpenAiTranscriptReplayTest::expectedResponses));
     }
 
     @TestFactory
     Stream<DynamicTest> ownChatTranscripts() {
-        return replays(TestTranscripts.dir("openai"), CHAT, Reconstructed::fromJson);
+        return Replay.replays(TestTranscripts.dir("openai"), "sse", CHAT, Replay.OWN);
     }
 
     @TestFactory
     Stream<DynamicTest> ownResponsesTranscripts() {
-        return replays(TestTranscripts.dir("openai-responses"), RESPONSES, Reconstructed::fromJson);
+        return Replay.replays(TestTranscripts.dir("openai-responses"), "sse", RESPONSES, Replay.OWN);
     }
 
-    static Stream<DynamicTest> replays(Path folder, Function<Flux<DataBuffer>, Flux<StreamEvent>> pipeline,
-            Function<JsonNode, Reconstructed> expected) {
-        return Replay.transcripts(folder, "sse").stream().map(file -> DynamicTest.dynamicTest(
-                file.getFileName().toString(), () -> Replay.everySplit(pipeline, Replay.bytes(file),
-                        expected.apply(WireJson.parse(Replay.bytes(Replay.expectedFor(file)))))));
-    }
-
-    static Reconstructed expectedChat(JsonNode expected) {
+    /** A recording's first choice and usage from its {@code expected.json}; its outcome from {@link #CHAT_OUTCOMES}. */
+    static Reconstructed expectedChat(String transcript, JsonNode expected) {
         JsonNode choice = expected.path("choices").path(0);
         String text = orEmpty(choice.path("content")) + orEmpty(choice.path("refusal"));
         List<Reconstructed.Tool> tools = new ArrayList<>();
         choice.path("tool_calls").forEach(call -> tools.add(new Reconstructed.Tool(call.path("id").asString(),
                 call.path("name").asString(), call.path("arguments").asString(), true)));
-        if (!expected.path("errors").isEmpty()) {
-            return new Reconstructed(text, open(tools), "error:upstream_error", null);
-        }
-        if (!expected.path("terminated_by_done").asBoolean()) {
-            return new Reconstructed(text, open(tools), "error:truncated", null);
+        String outcome = Replay.outcome(CHAT_OUTCOMES, transcript);
+        if (outcome.startsWith("error:")) {
+            return new Reconstructed(text, open(tools), outcome, null);
         }
         JsonNode usage = expected.path("usage");
-        return new Reconstructed(text, tools, "done:" + FinishReasons.chat(choice.path("finish_reason").asString()),
-                usage.isObject() ? new StreamEvent.Usage(number(usage, "prompt_tokens"),
-                        number(usage, "completion_tokens"),
-                        number(usage.path("completion_tokens_details"), "reasoning_tokens")) : null);
+        return new Reconstructed(text, tools, outcome, usage.isObject() ? new StreamEvent.Usage(
+                number(usage, "prompt_tokens"), number(usage, "completion_tokens"),
+                number(usage.path("completion_tokens_details"), "reasoning_tokens")) : null);
     }
 
-    static Reconstructed expectedResponses(JsonNode expected) {
+    /** A recording's output and usage from its {@code expected.json}; its outcome from {@link #RESPONSES_OUTCOMES}. */
+    static Reconstructed expectedResponses(String transcript, JsonNode expected) {
         List<Reconstructed.Tool> tools = new ArrayList<>();
         expected.path("function_calls").forEach(call -> tools.add(new Reconstructed.Tool(
                 call.path("call_id").asString(), call.path("name").asString(), call.path("arguments").asString(),
                 true)));
         String text = expected.path("output_text").asString("");
-        String status = expected.path("final_status").asString("");
-        if (!status.equals("completed") && !status.equals("incomplete")) {
-            String outcome = status.equals("failed") || !expected.path("errors").isEmpty()
-                    ? "error:upstream_error" : "error:truncated";
+        String outcome = Replay.outcome(RESPONSES_OUTCOMES, transcript);
+        if (outcome.startsWith("error:")) {
             return new Reconstructed(text, open(tools), outcome, null);
         }
         JsonNode usage = expected.path("usage");
-        String finish = status.equals("incomplete") ? "length" : tools.isEmpty() ? "stop" : "tool_calls";
-        return new Reconstructed(text, tools, "done:" + finish, new StreamEvent.Usage(number(usage, "input_tokens"),
+        return new Reconstructed(text, tools, outcome, new StreamEvent.Usage(number(usage, "input_tokens"),
                 number(usage, "output_tokens"), number(usage.path("output_tokens_details"), "reasoning_tokens")));
     }
 

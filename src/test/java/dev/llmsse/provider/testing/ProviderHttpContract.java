@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.ChatMessage;
@@ -19,7 +18,6 @@ import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.UpstreamHttp;
-import dev.llmsse.provider.WireJson;
 import dev.llmsse.stream.StreamEvent;
 
 import org.junit.jupiter.api.DynamicTest;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 import reactor.core.Disposable;
-import tools.jackson.databind.JsonNode;
 
 /**
  * What every adapter must do against a real HTTP server on loopback: replay each transcript with random
@@ -53,7 +50,7 @@ public abstract class ProviderHttpContract {
     protected abstract String contentType();
 
     /** Folders of transcripts ({@code .sse} or {@code .ndjson}) with how to read each's expected.json. */
-    protected abstract Map<Path, Function<JsonNode, Reconstructed>> transcriptFolders();
+    protected abstract Map<Path, Replay.Expectation> transcriptFolders();
 
     /** Bytes that make the adapter emit exactly one token, "Hi", and nothing terminal. */
     protected abstract String firstTokenOnly();
@@ -70,7 +67,7 @@ public abstract class ProviderHttpContract {
         List<DynamicTest> tests = new ArrayList<>();
         transcriptFolders().forEach((folder, expected) -> Replay.transcripts(folder, extension()).forEach(file ->
                 tests.add(DynamicTest.dynamicTest(file.getFileName().toString(), () -> replayOverHttp(file,
-                        expected.apply(WireJson.parse(Replay.bytes(Replay.expectedFor(file)))))))));
+                        Replay.expected(file, expected))))));
         return tests.stream();
     }
 

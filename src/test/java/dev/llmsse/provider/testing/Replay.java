@@ -8,16 +8,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.llmsse.provider.WireJson;
 import dev.llmsse.stream.StreamEvent;
 
+import org.junit.jupiter.api.DynamicTest;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import reactor.core.publisher.Flux;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Replays a recorded body through an adapter's decoding pipeline, in memory, cut at every offset (or, for
@@ -26,7 +31,53 @@ import reactor.core.publisher.Flux;
  */
 public final class Replay {
 
+    /** What a transcript must rebuild, from its name (without extension) and its {@code X.expected.json}. */
+    @FunctionalInterface
+    public interface Expectation {
+        Reconstructed of(String transcript, JsonNode expectedJson);
+    }
+
+    /** The project's own transcripts, whose {@code expected.json} is in {@link Reconstructed#fromJson} form. */
+    public static final Expectation OWN = (transcript, json) -> Reconstructed.fromJson(json);
+
     private Replay() {
+    }
+
+    /**
+     * One test per transcript {@code X.<extension>} of the folder: the body replayed through the pipeline at
+     * every split, each time rebuilding what {@code expected} makes of {@code X}.
+     */
+    public static Stream<DynamicTest> replays(Path folder, String extension,
+            Function<Flux<DataBuffer>, Flux<StreamEvent>> pipeline, Expectation expected) {
+        return transcripts(folder, extension).stream().map(file -> DynamicTest.dynamicTest(
+                file.getFileName().toString(), () -> everySplit(pipeline, bytes(file), expected(file, expected))));
+    }
+
+    /** What {@code expectation} makes of a transcript's name and its {@code X.expected.json}. */
+    public static Reconstructed expected(Path transcript, Expectation expectation) {
+        String name = transcript.getFileName().toString();
+        return expectation.of(name.substring(0, name.lastIndexOf('.')),
+                WireJson.parse(bytes(expectedFor(transcript))));
+    }
+
+    /**
+     * The outcome ({@code done:<finishReason>} or {@code error:<code>}) a test's hand-written table gives a
+     * transcript. The tables are literal so that a wrong mapping in the adapter under test fails the replay.
+     */
+    public static String outcome(Map<String, String> table, String transcript) {
+        String outcome = table.get(transcript);
+        if (outcome == null) {
+            throw new AssertionError("no expected outcome for " + transcript + " in the test's table");
+        }
+        return outcome;
+    }
+
+    /** A test that the table names exactly the transcripts of the folder, so that none goes stale. */
+    public static DynamicTest tableListsEveryTranscript(Map<String, String> table, Path folder, String extension) {
+        return DynamicTest.dynamicTest("the outcome table lists exactly the transcripts of " + folder.getFileName(),
+                () -> assertThat(new TreeSet<>(table.keySet())).isEqualTo(new TreeSet<>(transcripts(folder, extension)
+                        .stream().map(file -> file.getFileName().toString())
+                        .map(name -> name.substring(0, name.lastIndexOf('.'))).toList())));
     }
 
     /** Runs one pipeline over some chunks. */

@@ -11,7 +11,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.testing.Chunkings;
-import dev.llmsse.provider.testing.SharedTranscripts;
+import dev.llmsse.provider.testing.RecordedTranscripts;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -29,7 +29,7 @@ class SseConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> everyCaseAtEverySplit() throws IOException {
-        Path cases = SharedTranscripts.dir().resolve("sse-conformance/cases.json");
+        Path cases = RecordedTranscripts.dir("sse-conformance").resolve("cases.json");
         JsonNode all = JSON.readTree(Files.readAllBytes(cases));
         assertThat(all.size()).isGreaterThanOrEqualTo(78);
         List<DynamicTest> tests = new ArrayList<>();
