@@ -31,6 +31,25 @@ for (const name of ['gateway-1', 'gateway-2']) {
   if (env.GATEWAY_STORE !== 'redis') fail(`compose.yaml: ${name} must run with GATEWAY_STORE=redis`);
 }
 
+// One image for both replicas: built once, by name, not twice without one.
+const images = ['gateway-1', 'gateway-2'].map((name) => services[name]?.image);
+if (!images[0] || images[0] !== images[1]) fail('compose.yaml: gateway-1 and gateway-2 must use one named image');
+if (services['gateway-2']?.build) fail('compose.yaml: only gateway-1 builds the image');
+for (const name of ['gateway-1', 'gateway-2']) {
+  const env = services[name]?.environment ?? {};
+  for (const key of ['GATEWAY_LIMITS_TRUSTED_PROXIES', 'GATEWAY_AUTH_MODE']) {
+    if (!(key in env)) fail(`compose.yaml: ${name} must set ${key} (docs/operations.md, "Exposing it")`);
+  }
+}
+// The build context is the repository root: keep build output, history and benchmark results out of it.
+let dockerignore = '';
+try { dockerignore = readFileSync(new URL('../.dockerignore', here), 'utf8'); } catch { fail('.dockerignore missing'); }
+const ignoreLines = dockerignore.split('\n').map((line) => line.trim());
+if (!ignoreLines.includes('*') && !['target', '.git', 'bench'].every((dir) => ignoreLines.some((l) => l.replace(/\/$/, '') === dir))) {
+  fail('.dockerignore must keep target/, .git and bench/ out of the build context');
+}
+if (ignoreLines.some((line) => /^!(target|\.git|bench)/.test(line))) fail('.dockerignore lets target/, .git or bench/ back in');
+
 if (failures > 0) {
   console.error(`lint: ${failures} problem(s)`);
   process.exit(1);

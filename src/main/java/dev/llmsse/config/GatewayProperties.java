@@ -9,6 +9,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -49,8 +51,8 @@ public record GatewayProperties(
      * @param handoffRetry  with a shared store, the {@code retry:} sent to clients asked to reconnect elsewhere
      */
     public record Shutdown(
-            @DefaultValue("20s") @NotNull Duration drainTimeout,
-            @DefaultValue("500ms") @NotNull Duration handoffRetry) {
+            @DefaultValue("20s") @NotNull @DurationMin(nanos = 0) Duration drainTimeout,
+            @DefaultValue("500ms") @NotNull @DurationMin(nanos = 0) Duration handoffRetry) {
     }
 
     /** Where sessions and event logs live. */
@@ -71,8 +73,8 @@ public record GatewayProperties(
      */
     public record Redis(
             @DefaultValue("llmsse") @NotBlank String keyPrefix,
-            @DefaultValue("3s") @NotNull Duration lease,
-            @DefaultValue("1s") @NotNull Duration pollInterval,
+            @DefaultValue("3s") @NotNull @DurationMin(millis = 1) Duration lease,
+            @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration pollInterval,
             @DefaultValue("100000") @Min(1) int maxStreamLength) {
     }
 
@@ -92,13 +94,13 @@ public record GatewayProperties(
      *                       past it that client's response is cut and it resumes by {@code Last-Event-ID}
      */
     public record Stream(
-            @DefaultValue("15s") @NotNull Duration heartbeat,
-            @DefaultValue("5s") @NotNull Duration detachGrace,
-            @DefaultValue("60s") @NotNull Duration idleTimeout,
-            @DefaultValue("10m") @NotNull Duration maxDuration,
-            @DefaultValue("3s") @NotNull Duration retry,
-            @DefaultValue("5m") @NotNull Duration retention,
-            @DefaultValue("5m") @NotNull Duration sessionTtl,
+            @DefaultValue("15s") @NotNull @DurationMin(millis = 1) Duration heartbeat,
+            @DefaultValue("5s") @NotNull @DurationMin(nanos = 0) Duration detachGrace,
+            @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration idleTimeout,
+            @DefaultValue("10m") @NotNull @DurationMin(millis = 1) Duration maxDuration,
+            @DefaultValue("3s") @NotNull @DurationMin(nanos = 0) Duration retry,
+            @DefaultValue("5m") @NotNull @DurationMin(nanos = 0) Duration retention,
+            @DefaultValue("5m") @NotNull @DurationMin(millis = 1) Duration sessionTtl,
             @DefaultValue("10000") @Min(1) int maxGenerations,
             @DefaultValue("100000") @Min(1) int maxEvents,
             @DefaultValue("1000") @Min(16) int maxSubscriberLag) {
@@ -211,7 +213,7 @@ public record GatewayProperties(
     public record Cors(
             @DefaultValue List<String> allowedOrigins,
             @DefaultValue("false") boolean allowCredentials,
-            @DefaultValue("30m") @NotNull Duration maxAge) {
+            @DefaultValue("30m") @NotNull @DurationMin(nanos = 0) Duration maxAge) {
 
         /** Refuses credentials with a wildcard origin at startup: that would let any site act as the user. */
         public Cors {
@@ -249,12 +251,12 @@ public record GatewayProperties(
             @DefaultValue @Valid @NotNull ProviderSettings.Ollama ollama,
             @DefaultValue @Valid @NotNull ProviderSettings.Gemini gemini,
             @DefaultValue("10000") @Min(1) int maxConnections,
-            @DefaultValue("30s") @NotNull Duration pendingAcquireTimeout,
-            @DefaultValue("5s") @NotNull Duration connectTimeout,
-            @DefaultValue("60s") @NotNull Duration maxIdleTime,
+            @DefaultValue("30s") @NotNull @DurationMin(millis = 1) Duration pendingAcquireTimeout,
+            @DefaultValue("5s") @NotNull @DurationMin(millis = 1) Duration connectTimeout,
+            @DefaultValue("60s") @NotNull @DurationMin(millis = 1) Duration maxIdleTime,
             @DefaultValue("1048576") @Min(1024) int maxLineBytes,
             @DefaultValue("4194304") @Min(1024) int maxEventBytes,
-            @DefaultValue("0s") @NotNull Duration firstTokenTimeout,
+            @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration firstTokenTimeout,
             @DefaultValue @Valid @NotNull ProviderSettings.Retry retry) {
 
         @ConstructorBinding
@@ -283,8 +285,8 @@ public record GatewayProperties(
      * @param models          optional allow-list of model names
      */
     public record Echo(
-            @DefaultValue("60ms") @NotNull Duration tokenDelay,
-            @DefaultValue("0ms") @NotNull Duration firstTokenDelay,
+            @DefaultValue("60ms") @NotNull @DurationMin(nanos = 0) Duration tokenDelay,
+            @DefaultValue("0ms") @NotNull @DurationMin(nanos = 0) Duration firstTokenDelay,
             @Min(1) Integer tokens,
             List<String> models) {
     }

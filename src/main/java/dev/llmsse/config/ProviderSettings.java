@@ -7,6 +7,8 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -131,9 +133,9 @@ public final class ProviderSettings {
      */
     public record Retry(
             @DefaultValue("2") @Min(0) int maxRetries,
-            @DefaultValue("200ms") @NotNull Duration initialBackoff,
-            @DefaultValue("2s") @NotNull Duration maxBackoff,
-            @DefaultValue("10s") @NotNull Duration maxRetryAfter) {
+            @DefaultValue("200ms") @NotNull @DurationMin(nanos = 0) Duration initialBackoff,
+            @DefaultValue("2s") @NotNull @DurationMin(nanos = 0) Duration maxBackoff,
+            @DefaultValue("10s") @NotNull @DurationMin(nanos = 0) Duration maxRetryAfter) {
     }
 
     private static boolean isActive(Boolean enabled, String apiKey, String baseUrl) {

@@ -47,7 +47,8 @@ final class RequestRateFilter implements WebFilter {
             return Mono.error(limited);
         }
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+        // The same body as the handler's 429 for the other limits (ProblemHandler): limit names which.
         return Problems.write(exchange, HttpStatus.TOO_MANY_REQUESTS, "rate_limited",
-                "rate limit reached: " + limited.limit());
+                "rate limit reached: " + limited.limit(), java.util.Map.of("limit", limited.limit()));
     }
 }

@@ -27,17 +27,27 @@ public final class Problems {
 
     /** Writes the problem and completes the response; extra headers (such as Retry-After) are set first. */
     public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String detail) {
+        return write(exchange, status, code, detail, Map.of());
+    }
+
+    /**
+     * As {@link #write(ServerWebExchange, HttpStatus, String, String)}, with more properties after
+     * {@code code} (such as a 429's {@code limit}). No {@code type}: like Spring's own problem documents, whose
+     * type is the default {@code about:blank}, which RFC 9457 says to assume when it is absent.
+     */
+    public static Mono<Void> write(ServerWebExchange exchange, HttpStatus status, String code, String detail,
+            Map<String, Object> properties) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();
         }
         Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
         problem.put("title", status.getReasonPhrase());
         problem.put("status", status.value());
         problem.put("detail", detail);
         problem.put("instance", exchange.getRequest().getPath().value());
         problem.put("code", code);
+        problem.putAll(properties);
         byte[] body = JSON.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8);
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);

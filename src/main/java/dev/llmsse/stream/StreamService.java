@@ -206,6 +206,12 @@ public class StreamService implements AutoCloseable {
         if (local != null) {
             return Mono.fromSupplier(() -> attachLocal(local, afterSeq, true));
         }
+        if (afterSeq > 0) {
+            // A position past 0 comes from a generation that already ran, on another replica if anywhere: never
+            // claim and start one for it. A refused attach must not leave a generation behind with nobody on it.
+            return existing(sessionId).flatMap(record -> store.shared() ? attachElsewhere(record, afterSeq)
+                    : Mono.error(new InvalidLastEventIdException()));
+        }
         // A session's generation runs in the trace of the attach that starts it, not of the POST that created
         // it: that request may have reached another replica, and this one is the one waiting for the answer.
         return Mono.deferContextual(context -> existing(sessionId)
@@ -316,7 +322,9 @@ public class StreamService implements AutoCloseable {
     private Mono<Attachment> resumeOneStep(EventId from, String model, String prompt, String principal) {
         Generation local = registry.find(from.generationId());
         if (local != null) {
-            return resumable(local.record(), model, prompt, principal) && from.seq() <= local.lastSeq()
+            // Up to its last event it resumes; at or past its terminal event it is told 204 (attachLocal).
+            return resumable(local.record(), model, prompt, principal)
+                    && (from.seq() <= local.lastSeq() || local.endedBy(from.seq()))
                     ? Mono.fromSupplier(() -> attachLocal(local, from.seq(), false))
                     : Mono.empty();
         }

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The shipped artifacts together, without Docker: real nginx running {@code docker/nginx.conf}, gateway
@@ -185,6 +187,47 @@ class NginxIT {
                     .isEqualTo(LongStream.rangeClosed(1, frames.size()).boxed().toList());
         }
         assertThat(a.waitForExit(40)).as("A drained and exited").isTrue();
+    }
+
+    /**
+     * A draining replica answers {@code POST /api/sessions} 503 before storing anything; nginx passes that
+     * POST to the other replica (issue 17: it did not, since nginx retries no POST once sent unless the
+     * config says {@code non_idempotent}). The draining replica is a stub that answers every request 503,
+     * as a draining gateway does, and counts them; the other is replica B. Nginx tries the stub first (the
+     * first server of a fresh round robin) and marks it failed after that one 503 ({@code max_fails=1}).
+     */
+    @Test
+    @Order(6)
+    void aSessionPostThatADrainingReplicaRefusesIsRetriedOnTheOther() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger refusedPosts = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer draining = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        draining.createContext("/", exchange -> {
+            if ("POST".equals(exchange.getRequestMethod())) {
+                refusedPosts.incrementAndGet();
+            }
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"status\":503,\"code\":\"shutting_down\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        draining.start();
+        try (NginxProcess proxy = NginxProcess.start(draining.getAddress().getPort(), b.port(), Map.of())) {
+            WebClient client = WebClient.create("http://127.0.0.1:" + proxy.port());
+            for (int i = 0; i < 4; i++) {
+                int status = client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue("{\"prompt\":\"hi\"}")
+                        .exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
+                        .block(Duration.ofSeconds(10));
+                assertThat(status).as("POST %d through nginx", i).isEqualTo(201);
+            }
+        } finally {
+            draining.stop(0);
+        }
+        assertThat(refusedPosts).as("POSTs the draining replica refused, then retried on B").hasPositiveValue();
     }
 
     /**

@@ -96,6 +96,29 @@ class ApiKeyAuthTest {
         }
     }
 
+    /**
+     * A wrong or revoked key on a session stream is 401, as on every endpoint (docs/security.md): the key is
+     * judged before the id is looked up, so the answer is the same for a live session and for an id that never
+     * existed, and a client whose key was revoked learns that, instead of taking its session for gone.
+     */
+    @Test
+    void aWrongKeyOnASessionStreamIs401WhateverTheId() throws Exception {
+        ResponseEntity<String> created = post("/api/sessions", "{\"prompt\":\"mine\"}",
+                Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+        String id = JSON.readTree(created.getBody()).get("id").asString();
+        for (String path : new String[] {"/api/sessions/" + id + "/stream", "/api/sessions/AAAAAAAAAAAAAAAAAAAAAA/stream"}) {
+            for (String header : new String[] {"Authorization: Bearer wrong", "X-API-Key: " + CAROL_REVOKED}) {
+                try (RawSseConnection stream = RawSseConnection.get(port, path, header)
+                        .readHeaders(Duration.ofSeconds(10))) {
+                    assertThat(stream.status()).as(path + " with " + header).isEqualTo(401);
+                    assertThat(stream.header("content-type")).startsWith("application/problem+json");
+                    assertThat(stream.header("www-authenticate")).isEqualTo("Bearer");
+                }
+            }
+        }
+        post("/api/sessions/" + id + "/stop", "", Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + ALICE));
+    }
+
     @Test
     void aSessionOfKeyAIsNotFoundForKeyB() throws Exception {
         ResponseEntity<String> created = post("/api/sessions", "{\"prompt\":\"mine\"}",

@@ -58,7 +58,7 @@ class EchoProvider implements ChatProvider {
         List<String> tokens = tokensFor(request.lastUserText());
         int count = tokens.size();
         StreamEvent.Done done = new StreamEvent.Done("stop",
-                new StreamEvent.Usage((long) splitIntoTokens(allText(request)).size(), (long) count, null));
+                new StreamEvent.Usage(inputTokens(request), (long) count, null));
         return paced(count).map(i -> (StreamEvent) new StreamEvent.Token(tokens.get(i)))
                 .concatWith(Flux.just(done));
     }
@@ -92,10 +92,13 @@ class EchoProvider implements ChatProvider {
         return firstToken.concatWith(rest);
     }
 
-    private static String allText(ChatRequest request) {
-        StringBuilder text = new StringBuilder(request.system() == null ? "" : request.system());
-        request.messages().forEach(message -> text.append('\n').append(message.content()));
-        return text.toString();
+    /** The tokens of the system prompt and of each message, counted apart: no separator counts as a token. */
+    static long inputTokens(ChatRequest request) {
+        long tokens = request.system() == null ? 0 : splitIntoTokens(request.system()).size();
+        for (var message : request.messages()) {
+            tokens += splitIntoTokens(message.content()).size();
+        }
+        return tokens;
     }
 
     static List<String> splitIntoTokens(String text) {

@@ -40,8 +40,17 @@ class EchoProviderTest {
                 .expectNext(new StreamEvent.Token("said:"), new StreamEvent.Token(" "), new StreamEvent.Token("Hello"),
                         new StreamEvent.Token("  "), new StreamEvent.Token("world"), new StreamEvent.Token("\n"))
                 .assertNext(done -> assertThat(done).isEqualTo(
-                        new StreamEvent.Done("stop", new StreamEvent.Usage(5L, 8L, null))))
+                        new StreamEvent.Done("stop", new StreamEvent.Usage(4L, 8L, null))))
                 .verifyComplete();
+    }
+
+    @Test
+    void inputTokensCountTheWordsAndSpacesOfEveryPartAndNothingElse() {
+        // The README's example: "Hello world" is "Hello", " ", "world".
+        assertThat(EchoProvider.inputTokens(ask("Hello world"))).isEqualTo(3);
+        ChatRequest conversation = new ChatRequest("echo", List.of(new ChatMessage("user", "a b"),
+                new ChatMessage("assistant", "c"), new ChatMessage("user", "d")), "be brief", null, null);
+        assertThat(EchoProvider.inputTokens(conversation)).isEqualTo(3 + 1 + 1 + 3);
     }
 
     @Test
