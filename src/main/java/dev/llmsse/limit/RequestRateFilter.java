@@ -48,9 +48,17 @@ final class RequestRateFilter implements WebFilter {
                 .flatMap(caller -> limiter.request(caller.id()))
                 .then(Mono.defer(() -> chain.filter(exchange)))
                 .onErrorResume(RateLimitedException.class, limited -> tooMany(exchange, limited))
-                .onErrorResume(LimiterUnavailableException.class, down -> Problems.write(exchange,
-                        HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
-                        "the rate limiter is unavailable; try again shortly"));
+                .onErrorResume(LimiterUnavailableException.class, down -> unavailable(exchange));
+    }
+
+    /** 503 {@code limiter_unavailable} with the same {@code Retry-After} as the problem handler's. */
+    static Mono<Void> unavailable(ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(new LimiterUnavailableException());
+        }
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, LimiterUnavailableException.RETRY_AFTER_SECONDS);
+        return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
+                "the rate limiter is unavailable; try again shortly");
     }
 
     static Mono<Void> tooMany(ServerWebExchange exchange, RateLimitedException limited) {

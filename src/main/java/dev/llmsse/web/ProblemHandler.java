@@ -128,7 +128,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "the rate limiter is unavailable; try again shortly");
         return ResponseEntity.status(response.getStatusCode())
                 .headers(response.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "5")
+                .header(HttpHeaders.RETRY_AFTER, LimiterUnavailableException.RETRY_AFTER_SECONDS)
                 .body(response.getBody());
     }
 
