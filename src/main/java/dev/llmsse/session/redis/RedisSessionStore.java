@@ -67,12 +67,13 @@ public final class RedisSessionStore implements SessionStore {
         return redis.execute(RedisScripts.RENEW, List.of(keys.claimed(id), keys.lease(id)),
                         List.of(owner, Long.toString(lease.toMillis())))
                 .next()
-                .map(renewed -> renewed == 1L);
+                .map(renewed -> renewed == 1L)
+                .onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
     public Mono<Boolean> owned(String id) {
-        return redis.hasKey(keys.lease(id));
+        return redis.hasKey(keys.lease(id)).onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
@@ -82,10 +83,15 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public Mono<Void> finished(String id, Duration retention) {
-        return Mono.when(redis.expire(keys.session(id), retention), redis.expire(keys.claimed(id), retention));
+        return Mono.when(redis.expire(keys.session(id), retention), redis.expire(keys.claimed(id), retention))
+                .onErrorMap(RedisSessionStore::unavailable);
     }
 
-    private static Throwable unavailable(Throwable error) {
+    /**
+     * Every failure of a Redis call (refused, reset, timed out) as the one error the web layer answers with
+     * 503 and {@code Retry-After}: a hung Redis is an outage, not a bug of ours (issue 18).
+     */
+    static Throwable unavailable(Throwable error) {
         return error instanceof StoreUnavailableException ? error
                 : new StoreUnavailableException("Redis is unavailable", error);
     }
