@@ -202,6 +202,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         ? "the request body is too large" : reasonFor(status));
             }
         }
+        if (body instanceof ProblemDetail) {
+            // Problem JSON whatever the Accept header prefers: negotiation would pick the SSE writer for
+            // Accept: text/event-stream (issue 18). A content type set here wins over negotiation.
+            HttpHeaders problemHeaders = new HttpHeaders();
+            problemHeaders.addAll(headers);
+            problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return super.createResponseEntity(body, problemHeaders, status, exchange);
+        }
         return super.createResponseEntity(body, headers, status, exchange);
     }
 

@@ -76,7 +76,9 @@ class StreamController {
             return streams.createSession(validated.model(), validated.request(), caller.id());
         }).map(id -> {
             String streamUrl = "/api/sessions/" + id + "/stream";
-            return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
+            // JSON even when Accept prefers text/event-stream (negotiation would pick the SSE writer).
+            return ResponseEntity.created(URI.create(streamUrl)).contentType(MediaType.APPLICATION_JSON)
+                    .body(new SessionCreated(id, streamUrl));
         });
     }
 
