@@ -168,10 +168,19 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * A client cut mid-stream (gone, or stalled too far behind: see {@code FrameStreams}) is no problem to
      * answer: the response is committed. Passed on, so that the server closes the connection and logs it
      * as a lost client (debug), not as an error.
+     *
+     * <p>A client gone before its request was read (a body cut short) is a client fault: passed on, Spring
+     * would log it as a 500 with a stack trace and count it as one (issue 18). It is a 400 with nobody to
+     * read it, logged at debug.
      */
     @ExceptionHandler(AbortedException.class)
-    Mono<Void> clientCut(AbortedException error) {
-        return Mono.error(error);
+    Mono<Void> clientCut(AbortedException error, ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        LOG.debug("{}client went away before its request was read: {}", exchange.getLogPrefix(), error.toString());
+        exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
+        return Mono.empty();
     }
 
     @ExceptionHandler(Exception.class)
