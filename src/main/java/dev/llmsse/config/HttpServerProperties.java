@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param headerTimeout     from the first byte of a request to the end of its headers; past it the connection
  *                          is closed
- * @param bodyTimeout       from the end of the headers to the end of the body; past it, 408 and close
+ * @param bodyTimeout       from the end of the headers to the end of the body; past it the connection is closed
  * @param idleTimeout       how long a connection may stay open without a request (after connecting, or
  *                          between keep-alive requests)
  * @param maxConnections    open client connections of this process; past it new ones are closed at once

@@ -32,6 +32,7 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 import reactor.core.publisher.Mono;
 import reactor.netty.channel.AbortedException;
+import reactor.netty.http.server.RequestTimeoutException;
 
 /**
  * Every error before a stream opens becomes an RFC 9457 problem document with a stable {@code code}.
@@ -181,6 +182,16 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         LOG.debug("{}client went away before its request was read: {}", exchange.getLogPrefix(), error.toString());
         exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
         return Mono.empty();
+    }
+
+    /**
+     * The body did not arrive within {@code gateway.http.body-timeout}: Reactor Netty closes the connection,
+     * so nobody reads this 408. It is answered (and counted) as the client fault it is, logged at debug.
+     */
+    @ExceptionHandler(RequestTimeoutException.class)
+    ResponseEntity<ProblemDetail> bodyTimedOut(RequestTimeoutException error, ServerWebExchange exchange) {
+        LOG.debug("{}request body not received in time: {}", exchange.getLogPrefix(), error.toString());
+        return problem(HttpStatus.REQUEST_TIMEOUT, "request_timeout", "the request body did not arrive in time");
     }
 
     @ExceptionHandler(Exception.class)

@@ -25,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * header block that Netty refuses) are no errors of the gateway: no ERROR or WARN line, no stack trace, and
  * {@code http.server.requests} counts them as 4xx where it sees them at all, never as 500.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "gateway.http.body-timeout=500ms")
 @ExtendWith(OutputCaptureExtension.class)
 class ClientFaultLoggingTest {
 
@@ -55,6 +55,15 @@ class ClientFaultLoggingTest {
                 assertThat(response.status()).isEqualTo(431);
             }
         }
+        // A body that stops coming: closed after gateway.http.body-timeout, which is the client's fault too.
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /api/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 200\r\n\r\n{\"prompt\":").getBytes(StandardCharsets.UTF_8));
+            while (socket.getInputStream().read() >= 0) {
+                // until the server closes it
+            }
+        }
         // The server is fine afterwards, and has handled what it was sent (the cut bodies end as 4xx or
         // as cancelled exchanges, whose metrics are recorded when the server notices).
         try (RawSseConnection response = RawSseConnection.get(port, "/api/models").readHeaders(Duration.ofSeconds(10))) {
@@ -62,7 +71,7 @@ class ClientFaultLoggingTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(meters.find("http.server.requests")
                 .tag("uri", "/api/sessions").tag("outcome", "CLIENT_ERROR").timer()).isNotNull()
-                .extracting(timer -> timer.count()).isEqualTo(10L));
+                .extracting(timer -> timer.count()).isEqualTo(11L));
         String logged = output.getAll().substring(before);
         assertThat(logged).doesNotContain(" ERROR ", " WARN ", "\tat ", "secret-path");
         assertThat(meters.find("http.server.requests").tag("status", "500").timers()).isEmpty();
