@@ -25,6 +25,27 @@ import reactor.netty.http.server.HttpServerResponse;
 class ClientFaultFilter implements WebFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaultFilter.class);
+    // Where Reactor's default hook logs a dropped error.
+    private static final Logger DROPPED = LoggerFactory.getLogger("reactor.core.publisher.Operators");
+    // Reactor Netty's exception for gateway.http.body-timeout (not a public class), and a client gone.
+    private static final java.util.Set<String> CLIENT_FAULTS = java.util.Set.of(
+            "reactor.netty.http.server.RequestTimeoutException", "reactor.netty.channel.AbortedException");
+
+    /**
+     * Reactor Netty signals a body timeout to the request body twice; the second arrives after the request
+     * was answered and went to Reactor's dropped-error hook, which logs at ERROR. Client faults dropped that
+     * way are logged at debug; any other dropped error still at ERROR, as Reactor's default does.
+     */
+    ClientFaultFilter() {
+        reactor.core.publisher.Hooks.resetOnErrorDropped();
+        reactor.core.publisher.Hooks.onErrorDropped(error -> {
+            if (CLIENT_FAULTS.contains(error.getClass().getName())) {
+                LOG.debug("client fault after its request was answered: {}", error.toString());
+            } else {
+                DROPPED.error("Operator called default onErrorDropped", error);
+            }
+        });
+    }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
