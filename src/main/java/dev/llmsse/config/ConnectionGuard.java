@@ -73,7 +73,7 @@ final class ConnectionGuard {
         channel.pipeline().addAfter(NettyPipeline.HttpCodec, "gateway.requestHead", watch.heads);
     }
 
-    /** Connections open now, for tests. */
+    /** Connections open now, for the {@code gateway.http.connections} gauge. */
     int open() {
         return open.get();
     }

@@ -1,5 +1,8 @@
 package dev.llmsse.config;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,10 +15,22 @@ import org.springframework.context.annotation.Configuration;
 class HttpServerConfiguration {
 
     @Bean
-    NettyServerCustomizer connectionLimits(HttpServerProperties properties) {
-        ConnectionGuard guard = new ConnectionGuard(properties);
+    ConnectionGuard connectionGuard(HttpServerProperties properties) {
+        return new ConnectionGuard(properties);
+    }
+
+    @Bean
+    NettyServerCustomizer connectionLimits(HttpServerProperties properties, ConnectionGuard guard) {
         return server -> server.idleTimeout(properties.idleTimeout())
                 .requestTimeout(properties.bodyTimeout())
                 .doOnChannelInit((observer, channel, remoteAddress) -> guard.install(channel));
+    }
+
+    /** Open client connections, against {@code gateway.http.max-connections}. */
+    @Bean
+    MeterBinder connectionMeters(ConnectionGuard guard) {
+        return registry -> Gauge.builder("gateway.http.connections", guard, ConnectionGuard::open)
+                .description("open client connections of this process (gateway.http.max-connections caps them)")
+                .register(registry);
     }
 }
