@@ -8,6 +8,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 import reactor.core.publisher.Mono;
 
@@ -15,10 +17,19 @@ import reactor.core.publisher.Mono;
  * {@code gateway.limits.requests-per-minute}: every {@code /api/**} request counts against its caller (the
  * authenticated principal, else the client address); past the limit, 429 with {@code Retry-After}.
  * Runs after Spring Security, which has resolved the principal by then.
+ *
+ * <p>Which requests count is decided the way routing decides which handler runs: a {@link PathPattern}
+ * matched against the parsed path, whose segments are percent-decoded. A test of the raw path let
+ * {@code /%61pi/llm}, which routing serves as {@code /api/llm}, pass uncounted (issue 18). Paths that are not
+ * normalised ({@code //}, {@code /./}, {@code /../}, encoded dots and slashes) never get here: Spring
+ * Security's firewall refuses them with 400 first.
  */
 final class RequestRateFilter implements WebFilter {
 
     static final int ORDER = 0;
+
+    /** Every API path, matched like a handler mapping matches its routes (decoded segments). */
+    static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
 
     private final Limiter limiter;
     private final Callers callers;
@@ -30,16 +41,24 @@ final class RequestRateFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!exchange.getRequest().getPath().value().startsWith("/api/")) {
+        if (!API.matches(exchange.getRequest().getPath().pathWithinApplication())) {
             return chain.filter(exchange);
         }
         return callers.of(exchange)
                 .flatMap(caller -> limiter.request(caller.id()))
                 .then(Mono.defer(() -> chain.filter(exchange)))
                 .onErrorResume(RateLimitedException.class, limited -> tooMany(exchange, limited))
-                .onErrorResume(LimiterUnavailableException.class, down -> Problems.write(exchange,
-                        HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
-                        "the rate limiter is unavailable; try again shortly"));
+                .onErrorResume(LimiterUnavailableException.class, down -> unavailable(exchange));
+    }
+
+    /** 503 {@code limiter_unavailable} with the same {@code Retry-After} as the problem handler's. */
+    static Mono<Void> unavailable(ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(new LimiterUnavailableException());
+        }
+        exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, LimiterUnavailableException.RETRY_AFTER_SECONDS);
+        return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "limiter_unavailable",
+                "the rate limiter is unavailable; try again shortly");
     }
 
     static Mono<Void> tooMany(ServerWebExchange exchange, RateLimitedException limited) {

@@ -29,11 +29,25 @@ final class GenerationRegistry {
     private final int maxLive;
     private final Duration retention;
     private final Scheduler timer;
+    private final LogBudget budget;
+    private volatile java.util.function.Consumer<java.util.List<Generation>> onEvicted = evicted -> { };
 
     GenerationRegistry(int maxLive, Duration retention, Scheduler timer) {
+        this(maxLive, retention, timer, LogBudget.unlimited());
+    }
+
+    /** @param budget the byte budget of the in-memory logs, which evicts finished generations through this */
+    GenerationRegistry(int maxLive, Duration retention, Scheduler timer, LogBudget budget) {
         this.maxLive = maxLive;
         this.retention = retention;
         this.timer = timer;
+        this.budget = budget;
+        budget.onOver(() -> onEvicted.accept(evictWhileOverBudget()));
+    }
+
+    /** Told of the generations the budget evicted, whose stored state should go too. */
+    void onEvicted(java.util.function.Consumer<java.util.List<Generation>> listener) {
+        this.onEvicted = listener;
     }
 
     /**
@@ -45,6 +59,9 @@ final class GenerationRegistry {
         Generation existing = generations.get(id);
         if (existing != null) {
             return existing;
+        }
+        if (!fitsBudget()) {
+            throw new CapacityExceededException("the gateway is at its memory budget for streams");
         }
         if (live.incrementAndGet() > maxLive) {
             live.decrementAndGet();
@@ -60,7 +77,33 @@ final class GenerationRegistry {
 
     /** Whether a new generation would be refused now. */
     boolean full() {
-        return live.get() >= maxLive;
+        return live.get() >= maxLive || !fitsBudget();
+    }
+
+    /** Whether the logs fit the byte budget, once finished generations have been evicted for it. */
+    private boolean fitsBudget() {
+        if (budget.over()) {
+            onEvicted.accept(evictWhileOverBudget());
+        }
+        return !budget.over();
+    }
+
+    /** Finished generations, oldest first, until the logs fit the budget or none is left. */
+    private synchronized java.util.List<Generation> evictWhileOverBudget() {
+        java.util.List<Generation> evicted = new java.util.ArrayList<>();
+        while (budget.over()) {
+            String oldest = retained.poll();
+            if (oldest == null) {
+                break;
+            }
+            retainedCount.decrementAndGet();
+            Generation candidate = generations.get(oldest);
+            if (candidate != null && candidate.finished() && generations.remove(oldest, candidate)) {
+                budget.release(oldest);
+                evicted.add(candidate);
+            }
+        }
+        return evicted;
     }
 
     /** The generation with this id run by this replica, or null. */
@@ -80,7 +123,11 @@ final class GenerationRegistry {
         retained.add(generation.id());
         retainedCount.incrementAndGet();
         // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-        Mono.delay(retention, timer).subscribe(tick -> generations.remove(generation.id(), generation));
+        Mono.delay(retention, timer).subscribe(tick -> {
+            if (generations.remove(generation.id(), generation)) {
+                budget.release(generation.id());
+            }
+        });
         java.util.List<Generation> evicted = new java.util.ArrayList<>();
         while (retainedCount.get() > maxLive) {
             String oldest = retained.poll();
@@ -90,6 +137,7 @@ final class GenerationRegistry {
             retainedCount.decrementAndGet();
             Generation candidate = generations.get(oldest);
             if (candidate != null && candidate.finished() && generations.remove(oldest, candidate)) {
+                budget.release(oldest);
                 evicted.add(candidate);
             }
         }

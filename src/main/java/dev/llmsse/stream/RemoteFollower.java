@@ -53,7 +53,11 @@ final class RemoteFollower {
                 return Mono.just(new Attachment.Ended());
             }
             if (afterSeq > position.lastSeq()) {
-                return Mono.empty();
+                // Past the log: a position not reached yet while an owner runs it; with nobody holding the
+                // lease it is the id of the interrupted frame this class made up (lastSeq + 1) or later,
+                // which is terminal like any other: 204, so that an EventSource stops (issue 18).
+                return store.owned(record.id()).flatMap(owned -> owned ? Mono.<Attachment>empty()
+                        : Mono.just(new Attachment.Ended()));
             }
             return Mono.just(new Attachment.Frames(frames.of(record.id(), follow(record, log, afterSeq))));
         });

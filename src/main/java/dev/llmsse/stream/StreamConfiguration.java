@@ -3,6 +3,7 @@ package dev.llmsse.stream;
 import java.util.UUID;
 
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.MemoryProperties;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionStore;
@@ -30,9 +31,19 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
             ProviderRegistry providers, Ownership ownership, MeterRegistry meters,
-            ObjectProvider<GenerationGate> gate) {
+            ObjectProvider<GenerationGate> gate, MemoryProperties memory) {
         return new StreamService(properties.stream(), properties.shutdown(), Schedulers.parallel(), store, bus,
-                providers::resolve, ownership, meters, gate.getIfAvailable(() -> GenerationGate.OPEN));
+                providers::resolve, ownership, meters, gate.getIfAvailable(() -> GenerationGate.OPEN),
+                new LogBudget(memory.eventLogBudget().toBytes()));
+    }
+
+    /** The estimated bytes of this replica's in-memory event logs, against {@code gateway.memory.event-log-budget}. */
+    @Bean
+    MeterBinder eventLogMeters(StreamService streams) {
+        return registry -> Gauge.builder("llmsse.stream.log.bytes", streams, StreamService::logBytes)
+                .description("estimated heap of the in-memory event logs, running and retained")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     @Bean

@@ -50,6 +50,7 @@ public class StreamService implements AutoCloseable {
     private final StreamMetrics metrics;
     private final Disposable busSubscriptions;
     private final LivenessGuard guard;
+    private final LogBudget budget;
     private volatile boolean draining;
 
     /**
@@ -66,14 +67,23 @@ public class StreamService implements AutoCloseable {
     public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
             SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
             MeterRegistry meters, GenerationGate gate) {
+        this(settings, shutdown, timer, store, bus, models, ownership, meters, gate, LogBudget.unlimited());
+    }
+
+    /** @param budget the byte budget of this replica's in-memory logs ({@code gateway.memory.event-log-budget}) */
+    StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
+            SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
+            MeterRegistry meters, GenerationGate gate, LogBudget budget) {
         this.gate = gate;
+        this.budget = budget;
         this.settings = settings;
         this.timer = timer;
         this.store = store;
         this.bus = bus;
         this.models = models;
         this.ownership = ownership;
-        this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer);
+        this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer, budget);
+        registry.onEvicted(this::forget);
         this.generationSettings = new Generation.Settings(settings.detachGrace(), settings.maxDuration(),
                 settings.idleTimeout(), settings.maxEvents(), timer);
         this.metrics = new StreamMetrics(meters, registry);
@@ -385,9 +395,10 @@ public class StreamService implements AutoCloseable {
     }
 
     private Generation newGeneration(SessionRecord record, ResolvedModel model, Context request) {
-        EventLog shared = store.log(record.id());
-        // With a shared store, local subscribers read a local copy and never wait for the store.
-        EventLog local = store.shared() ? new InMemoryEventLog() : shared;
+        // With a shared store, local subscribers read a local copy and never wait for the store. The in-memory
+        // log is charged to the replica's byte budget; in memory mode it is the store's log itself.
+        EventLog shared = store.shared() ? store.log(record.id()) : budget.track(record.id(), store.log(record.id()));
+        EventLog local = store.shared() ? budget.track(record.id(), new InMemoryEventLog()) : shared;
         return new Generation(record, local, shared, upstream(model, record.request()), generationSettings,
                 () -> bus.remoteSubscribers(record.id()), this::finished, metrics.observe(model), request);
     }
@@ -399,17 +410,27 @@ public class StreamService implements AutoCloseable {
     }
 
     private void finished(Generation generation) {
-        for (Generation evicted : registry.finished(generation)) {
-            if (!store.shared()) {
-                // The in-memory store holds the same log: let it go now too. A shared store keeps its own
-                // copy for the retention, for the other replicas.
-                store.finished(evicted.id(), Duration.ZERO).subscribe(null,
-                        error -> LOG.warn("could not forget an evicted generation: {}", error.toString()));
-            }
-        }
+        forget(registry.finished(generation));
         gate.finished(generation.record(), generation.outputTokens());
         store.finished(generation.id(), settings.retention())
                 .subscribe(null, error -> LOG.warn("could not mark generation finished: {}", error.toString()));
+    }
+
+    /** Generations evicted before their retention ended (by count or by the memory budget). */
+    private void forget(java.util.List<Generation> evicted) {
+        for (Generation generation : evicted) {
+            if (!store.shared()) {
+                // The in-memory store holds the same log: let it go now too. A shared store keeps its own
+                // copy for the retention, for the other replicas.
+                store.finished(generation.id(), Duration.ZERO).subscribe(null,
+                        error -> LOG.warn("could not forget an evicted generation: {}", error.toString()));
+            }
+        }
+    }
+
+    /** Bytes the in-memory logs of this replica take (estimated), for metrics. */
+    public long logBytes() {
+        return budget.used();
     }
 
     private boolean stopLocally(String id) {

@@ -49,6 +49,11 @@ class ChatRequests {
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
             Double temperature) {
         checkMessages(messages, system);
+        requireUnicode(model);
+        requireUnicode(system);
+        for (ChatMessage message : messages) {
+            requireUnicode(message.content());
+        }
         if (maxTokens != null && (maxTokens < 1 || maxTokens > limits.maxTokens())) {
             throw new BadRequestException("maxTokens must be between 1 and " + limits.maxTokens());
         }
@@ -79,6 +84,24 @@ class ChatRequests {
         }
         if (chars > limits.maxPromptChars()) {
             throw new TooLargeException("the prompt is longer than " + limits.maxPromptChars() + " characters");
+        }
+    }
+
+    /**
+     * A lone surrogate (a {@code \}{@code ud800} escape without its pair) is no character: providers would
+     * get a {@code ?} in its place. Refused like malformed UTF-8 (issue 18).
+     */
+    private static void requireUnicode(String text) {
+        if (text == null) {
+            return;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new BadRequestException("the text has a lone surrogate (not valid Unicode)");
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import java.util.List;
 
 import dev.llmsse.provider.ProviderRegistry;
 
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -17,9 +19,14 @@ class ModelsController {
         this.providers = providers;
     }
 
+    /**
+     * Always JSON: with {@code Accept: text/event-stream} content negotiation would otherwise pick the SSE
+     * writer and wrap the list in {@code data:} lines (issue 18). A content type set here wins over it.
+     */
     @GetMapping("/api/models")
-    Models models() {
-        return new Models(providers.defaultModel(), providers.available());
+    ResponseEntity<Models> models() {
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(new Models(providers.defaultModel(), providers.available()));
     }
 
     /**

@@ -128,7 +128,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 "the rate limiter is unavailable; try again shortly");
         return ResponseEntity.status(response.getStatusCode())
                 .headers(response.getHeaders())
-                .header(HttpHeaders.RETRY_AFTER, "5")
+                .header(HttpHeaders.RETRY_AFTER, LimiterUnavailableException.RETRY_AFTER_SECONDS)
                 .body(response.getBody());
     }
 
@@ -168,14 +168,33 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
      * A client cut mid-stream (gone, or stalled too far behind: see {@code FrameStreams}) is no problem to
      * answer: the response is committed. Passed on, so that the server closes the connection and logs it
      * as a lost client (debug), not as an error.
+     *
+     * <p>A client gone before its request was read (a body cut short) is a client fault: passed on, Spring
+     * would log it as a 500 with a stack trace and count it as one (issue 18). It is a 400 with nobody to
+     * read it, logged at debug.
      */
     @ExceptionHandler(AbortedException.class)
-    Mono<Void> clientCut(AbortedException error) {
-        return Mono.error(error);
+    Mono<Void> clientCut(AbortedException error, ServerWebExchange exchange) {
+        if (exchange.getResponse().isCommitted()) {
+            return Mono.error(error);
+        }
+        LOG.debug("{}client went away before its request was read: {}", exchange.getLogPrefix(), error.toString());
+        exchange.getResponse().setStatusCode(HttpStatus.BAD_REQUEST);
+        return Mono.empty();
     }
 
+    // Reactor Netty's exception for gateway.http.body-timeout; the class is not public.
+    private static final String BODY_TIMEOUT = "reactor.netty.http.server.RequestTimeoutException";
+
     @ExceptionHandler(Exception.class)
-    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception error) {
+    Mono<ResponseEntity<ProblemDetail>> unexpected(Exception error, ServerWebExchange exchange) {
+        if (BODY_TIMEOUT.equals(error.getClass().getName())) {
+            // The body did not arrive in time and Reactor Netty closes the connection: nobody reads this
+            // 408, but it is counted and logged as the client fault it is, not as a bug (issue 18).
+            LOG.debug("{}request body not received in time: {}", exchange.getLogPrefix(), error.toString());
+            return Mono.just(problem(HttpStatus.REQUEST_TIMEOUT, "request_timeout",
+                    "the request body did not arrive in time"));
+        }
         // Logged by type and message only where we trust the message: this is a bug of ours. With the
         // request's id and trace, so that a client's report (it holds the X-Request-Id) finds the line.
         return Mono.deferContextual(context -> {
@@ -201,6 +220,14 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 problem.setDetail(status.value() == HttpStatus.CONTENT_TOO_LARGE.value()
                         ? "the request body is too large" : reasonFor(status));
             }
+        }
+        if (body instanceof ProblemDetail) {
+            // Problem JSON whatever the Accept header prefers: negotiation would pick the SSE writer for
+            // Accept: text/event-stream (issue 18). A content type set here wins over negotiation.
+            HttpHeaders problemHeaders = new HttpHeaders();
+            problemHeaders.addAll(headers);
+            problemHeaders.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            return super.createResponseEntity(body, problemHeaders, status, exchange);
         }
         return super.createResponseEntity(body, headers, status, exchange);
     }

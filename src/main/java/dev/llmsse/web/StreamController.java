@@ -77,7 +77,9 @@ class StreamController {
             return streams.createSession(validated.model(), validated.request(), caller.id());
         }).map(id -> {
             String streamUrl = "/api/sessions/" + id + "/stream";
-            return ResponseEntity.created(URI.create(streamUrl)).body(new SessionCreated(id, streamUrl));
+            // JSON even when Accept prefers text/event-stream (negotiation would pick the SSE writer).
+            return ResponseEntity.created(URI.create(streamUrl)).contentType(MediaType.APPLICATION_JSON)
+                    .body(new SessionCreated(id, streamUrl));
         });
     }
 
@@ -101,12 +103,16 @@ class StreamController {
 
     /**
      * Another principal's session is answered as unknown (404), so that ids cannot be probed. A caller
-     * without credentials holds only the id, which is the capability (see {@code docs/security.md}).
+     * without credentials holds only the id, which is the capability of a created session (see
+     * {@code docs/security.md}). A one-step {@code GET /api/llm} answer has no such capability: its id is in
+     * every frame it sends, so only the principal that started it may reach it here (issue 18).
      */
     private Mono<Void> owned(String id, ServerWebExchange exchange) {
-        return callers.of(exchange).flatMap(caller -> !caller.authenticated() ? Mono.empty()
-                : streams.session(id).flatMap(record -> caller.owns(record.principal()) ? Mono.<Void>empty()
-                        : Mono.error(new SessionNotFoundException())));
+        return callers.of(exchange).flatMap(caller -> streams.session(id).flatMap(record -> {
+            boolean allowed = record.oneStep() ? caller.id().equals(record.principal())
+                    : caller.owns(record.principal());
+            return allowed ? Mono.<Void>empty() : Mono.error(new SessionNotFoundException());
+        }));
     }
 
     /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */

@@ -109,6 +109,8 @@ class RedisRateLimitTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> get(replica, "/api/models").getStatusCode().value() == 503);
             ResponseEntity<String> down = get(replica, "/api/models");
             assertThat(JSON.readTree(down.getBody()).get("code").asString()).isEqualTo("limiter_unavailable");
+            // docs/protocol.md: the 503 says when to come back (issue 18, point 5).
+            assertThat(down.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
             proxy.restore();
             await().atMost(Duration.ofSeconds(20)).until(() -> get(replica, "/api/models").getStatusCode().value() == 200);
         }

@@ -146,6 +146,36 @@ class ApiKeyAuthTest {
         assertUnauthorized(post("/api/sessions/" + id + "/stop", "", Map.of()));
     }
 
+    /**
+     * Issue 18, point 6: the id of a one-step answer is in every frame it sends, and is no capability: only
+     * the principal that started it may read or stop it through the session endpoints.
+     */
+    @Test
+    void aOneStepAnswerIsBoundToItsPrincipalLikeASession() throws Exception {
+        try (RawSseConnection oneStep = RawSseConnection.get(port, "/api/llm?prompt=mine&model=probe/0-50-400",
+                "Authorization: Bearer " + ALICE).readHeaders(Duration.ofSeconds(10))) {
+            assertThat(oneStep.status()).isEqualTo(200);
+            String body = oneStep.readUntil(text -> SseFrames.tokens(text).size() >= 1);
+            String id = SseFrames.parse(body).stream().filter(frame -> frame.id() != null).findFirst().orElseThrow()
+                    .id().split("\\.")[0];
+            String streamPath = "/api/sessions/" + id + "/stream";
+
+            try (RawSseConnection anonymous = RawSseConnection.get(port, streamPath).readHeaders(Duration.ofSeconds(10))) {
+                assertThat(anonymous.status()).as("anonymous read of a one-step answer").isEqualTo(404);
+            }
+            try (RawSseConnection asBob = RawSseConnection.get(port, streamPath, "Authorization: Bearer " + BOB)
+                    .readHeaders(Duration.ofSeconds(10))) {
+                assertThat(asBob.status()).as("another key's read").isEqualTo(404);
+            }
+            assertThat(post("/api/sessions/" + id + "/stop", "", Map.of(HttpHeaders.AUTHORIZATION, "Bearer " + BOB))
+                    .getStatusCode().value()).as("another key's stop").isEqualTo(404);
+            try (RawSseConnection asAlice = RawSseConnection.get(port, streamPath, "Authorization: Bearer " + ALICE)
+                    .readHeaders(Duration.ofSeconds(10))) {
+                assertThat(asAlice.status()).as("its own principal's read").isEqualTo(200);
+            }
+        }
+    }
+
     @Test
     void aModelOutsideTheKeysAllowListIsForbidden() {
         ResponseEntity<String> refused = post("/api/sessions", "{\"prompt\":\"hi\",\"model\":\"probe/0-0-1\"}",

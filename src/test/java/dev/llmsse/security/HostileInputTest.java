@@ -53,6 +53,53 @@ class HostileInputTest {
         assertProblem(post("application/json", invalidUtf8), 400, "bad_request");
     }
 
+    /**
+     * Issue 18, point 7: request bodies are parsed strictly. Duplicate keys, a scalar of the wrong type
+     * (no coercion of "5" to 5, 1.5 to 1, 5 to "5"), overlong or surrogate UTF-8 byte sequences and lone
+     * surrogates written as escapes are 400 {@code bad_request}; a proper surrogate pair is not.
+     */
+    @Test
+    void requestBodiesAreParsedStrictly() throws Exception {
+        String[] lenient = {
+            "{\"prompt\":\"a\",\"prompt\":\"b\"}",
+            "{\"prompt\":\"a\",\"model\":\"echo/echo\",\"model\":\"probe/0-0-1\"}",
+            "{\"messages\":[{\"role\":\"user\",\"role\":\"system\",\"content\":\"a\"}]}",
+            "{\"prompt\":\"a\",\"maxTokens\":\"5\"}",
+            "{\"prompt\":\"a\",\"maxTokens\":1.5}",
+            "{\"prompt\":\"a\",\"maxTokens\":true}",
+            "{\"prompt\":\"a\",\"temperature\":\"0.5\"}",
+            "{\"prompt\":5}",
+            "{\"prompt\":true}",
+            "{\"messages\":[{\"role\":\"user\",\"content\":5}]}",
+            "{\"prompt\":\"\\ud800\"}",
+            "{\"prompt\":\"a\\udc00b\"}",
+            "{\"prompt\":\"hi\",\"system\":\"\\ud83d\"}",
+            "{\"messages\":[{\"role\":\"user\",\"content\":\"x\\ude00\"}]}"};
+        for (String body : lenient) {
+            assertProblem(post("application/json", body.getBytes(StandardCharsets.UTF_8)), 400, "bad_request");
+        }
+        byte[] open = "{\"prompt\":\"".getBytes(StandardCharsets.US_ASCII);
+        byte[] close = "\"}".getBytes(StandardCharsets.US_ASCII);
+        byte[][] malformed = {
+            {(byte) 0xC0, (byte) 0xAF},                          // overlong "/"
+            {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},             // overlong "/", three bytes
+            {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF}, // overlong "/", four bytes
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},             // a surrogate encoded as UTF-8 (CESU-8)
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+            {(byte) 0x80},                                       // a lone continuation byte
+            {(byte) 0xE2, (byte) 0x82}};                         // truncated sequence
+        for (byte[] bad : malformed) {
+            assertProblem(post("application/json", concat(open, bad, close)), 400, "bad_request");
+        }
+        // What strictness must not refuse: a real surrogate pair, escaped or not, and an integral temperature.
+        for (String fine : new String[] {"{\"prompt\":\"\\ud83d\\ude00\",\"model\":\"probe/0-0-1\"}",
+                "{\"prompt\":\"\ud83d\ude00\",\"temperature\":1,\"model\":\"probe/0-0-1\"}"}) {
+            try (RawSseConnection created = post("application/json", fine.getBytes(StandardCharsets.UTF_8))) {
+                assertThat(created.status()).as(fine).isEqualTo(201);
+            }
+        }
+    }
+
     @Test
     void oversizedInputIs413AndOutOfRangeIs400() throws Exception {
         String big = "{\"prompt\":\"" + "x".repeat(5000) + "\"}";

@@ -12,6 +12,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP relay to a real server that a test can cut (every connection closed, new ones refused) and restore
  * on the same port: the way to make Redis "go away" under a running gateway without touching Redis.
+ *
+ * <p>It can also <em>stall</em>: connections stay open but nothing is relayed in either direction until
+ * {@link #resume()}, the way a hung Redis or a black-holed network looks to a client. {@link #stallOn(String)}
+ * stalls from the first request that contains a given text (a Redis command name), so that a test can let
+ * the commands before it through.
  */
 public final class CuttableTcpProxy implements AutoCloseable {
 
@@ -20,6 +25,9 @@ public final class CuttableTcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
+    private final Object gate = new Object();
+    private volatile boolean stalled;
+    private volatile byte[] stallTrigger;
 
     public CuttableTcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -44,6 +52,25 @@ public final class CuttableTcpProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /** Stops relaying now, in both directions, on every connection; connections stay open. */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** Relays until a client sends bytes containing {@code text} (e.g. {@code "XREVRANGE"}), then stalls. */
+    public void stallOn(String text) {
+        stallTrigger = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Relays again what was held and everything after it. */
+    public void resume() {
+        synchronized (gate) {
+            stallTrigger = null;
+            stalled = false;
+            gate.notifyAll();
+        }
+    }
+
     /** Accepts connections again, on the same port. */
     public synchronized void restore() throws IOException {
         ServerSocket again = new ServerSocket();
@@ -55,6 +82,7 @@ public final class CuttableTcpProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cut();
+        resume();
     }
 
     private void accept(ServerSocket listening) {
@@ -66,8 +94,8 @@ public final class CuttableTcpProxy implements AutoCloseable {
                     Socket upstream = new Socket(targetHost, targetPort);
                     sockets.add(client);
                     sockets.add(upstream);
-                    pipe(client, upstream);
-                    pipe(upstream, client);
+                    pipe(client, upstream, true);
+                    pipe(upstream, client, false);
                 } catch (IOException closed) {
                     return;
                 }
@@ -77,11 +105,16 @@ public final class CuttableTcpProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    private static void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, boolean request) {
         Thread pump = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                    byte[] trigger = stallTrigger;
+                    if (request && trigger != null && contains(buffer, read, trigger)) {
+                        stalled = true;
+                    }
+                    awaitNotStalled();
                     out.write(buffer, 0, read);
                     out.flush();
                 }
@@ -94,6 +127,32 @@ public final class CuttableTcpProxy implements AutoCloseable {
         }, "proxy-pump");
         pump.setDaemon(true);
         pump.start();
+    }
+
+    private void awaitNotStalled() throws IOException {
+        synchronized (gate) {
+            while (stalled) {
+                try {
+                    gate.wait();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while stalled", interrupted);
+                }
+            }
+        }
+    }
+
+    private static boolean contains(byte[] buffer, int length, byte[] text) {
+        outer:
+        for (int i = 0; i + text.length <= length; i++) {
+            for (int j = 0; j < text.length; j++) {
+                if (buffer[i + j] != text[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static void closeQuietly(Socket socket) {

@@ -265,6 +265,34 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Issue 18, point 10: only the streams are event streams. A client whose {@code Accept} prefers
+     * {@code text/event-stream} (an {@code EventSource}, or a proxy's default) still gets the model list as
+     * JSON, a created session as JSON and a wrong method as problem JSON, not their JSON wrapped in {@code data:} lines.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"text/event-stream", "text/event-stream, application/json;q=0.5", "text/event-stream, */*"})
+    void modelsSessionsAndMethodProblemsAreNeverEventStreams(String accept) {
+        byte[] models = client.get().uri("/api/models").header(HttpHeaders.ACCEPT, accept).exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(JSON.readTree(models).get("defaultModel").stringValue()).isNotBlank();
+
+        byte[] created = client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.ACCEPT, accept).bodyValue("{\"prompt\":\"hi\"}").exchange()
+                .expectStatus().isCreated()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody(byte[].class).returnResult().getResponseBody();
+        assertThat(JSON.readTree(created).get("id").stringValue()).isNotBlank();
+
+        JsonNode wrongMethod = problem(client.delete().uri("/api/models").header(HttpHeaders.ACCEPT, accept)
+                .exchange(), 405, "method_not_allowed");
+        assertThat(wrongMethod.get("status").asInt()).isEqualTo(405);
+        problem(client.put().uri("/api/sessions").header(HttpHeaders.ACCEPT, accept).exchange(), 405,
+                "method_not_allowed");
+    }
+
     private static WebTestClient client(int port) {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(10)).build();

@@ -46,6 +46,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Where the answer is predictable it is checked too: the status of {@code GET /api/llm}, the echoed text,
  * resuming at a real id (the rest of the answer, or 204 after the end).
  *
+ * <p>Issue 18 added, from a second seeded stream so that the cases above stay the same per seed: API paths
+ * spelled with percent-encoded letters ({@code /%61pi/sessions}), which must get exactly the answer of the
+ * plain path; paths that only normalise to an API path ({@code //api}, {@code /./api}, {@code /x/../api},
+ * encoded dots and slashes), which must be refused as problem JSON before any handler; and session bodies
+ * made ambiguous or malformed in one place (duplicate keys, coerced scalars, overlong or surrogate UTF-8,
+ * lone surrogate escapes), which must be exactly 400 {@code bad_request}.
+ *
  * <p>Why not jqwik, although it is on the test classpath and does run on this JUnit Platform 6 with
  * Surefire (checked with a probe property): jqwik 1.10 ships an "Anti-AI Usage Clause" asking that AI coding
  * agents not use it, and this suite was written by one. So it is a plain parameterized test over seeded
@@ -97,7 +104,8 @@ class EndpointFuzzTest {
             "POST /api/sessions 201", "POST /api/sessions 400", "POST /api/sessions 413",
             "GET /api/sessions/*/stream 200", "GET /api/sessions/*/stream 400", "GET /api/sessions/*/stream 404",
             "GET /api/sessions/*/stream 204", "POST /api/sessions/*/stop 204", "POST /api/sessions/*/stop 404",
-            "answer done", "answer error too_long", "resume rest", "resume 204", "stream with pings");
+            "answer done", "answer error too_long", "resume rest", "resume 204", "stream with pings",
+            "strict json 400", "unnormalised path refused");
 
     @AfterAll
     static void everyKindOfOutcomeCameUp() {
@@ -119,12 +127,18 @@ class EndpointFuzzTest {
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     void arbitraryRequestsGetWellFormedAnswers(long seed) throws IOException {
-        Gen gen = new Gen(new Random(seed));
+        Gen gen = new Gen(new Random(seed), seed);
         switch (gen.random.nextInt(10)) {
             case 0, 1, 2, 3 -> oneStep(gen);
             case 4, 5, 6 -> session(gen);
             case 7 -> sessionBody(gen);
             default -> unknownSession(gen);
+        }
+        // Issue 18, besides: a strictly refused body, or a path that only normalises to an API path.
+        switch (gen.extra.nextInt(4)) {
+            case 0 -> strictJson(gen);
+            case 1 -> unnormalisedPath(gen);
+            default -> { }
         }
     }
 
@@ -212,7 +226,7 @@ class EndpointFuzzTest {
     }
 
     private static String llmTarget(String prompt, String model, String lastEventId, String garbage) {
-        StringBuilder target = new StringBuilder("/api/llm?");
+        StringBuilder target = new StringBuilder(Gen.spelled("/api/llm", prompt == null ? 0 : prompt.length()) + "?");
         if (prompt != null) {
             target.append("prompt=").append(encode(prompt)).append(garbage);
         }
@@ -248,7 +262,7 @@ class EndpointFuzzTest {
         if (gen.random.nextBoolean()) {
             body.put("system", gen.text(40));
         }
-        Response created = call(Request.post("/api/sessions", JSON.writeValueAsBytes(Gen.wellFormed(body)))
+        Response created = call(Request.post(gen.spell("/api/sessions"), JSON.writeValueAsBytes(Gen.wellFormed(body)))
                 .header("Content-Type", "application/json"));
         if (created.status() == 413) {
             return; // all turns together may be over max-prompt-chars
@@ -262,14 +276,14 @@ class EndpointFuzzTest {
         String expected = "You said: " + Gen.wellFormed(last);
 
         if (gen.random.nextInt(4) == 0) {
-            call(Request.post("/api/sessions/" + id + "/stop", null)).assertStatus(204);
+            call(Request.post(gen.spell("/api/sessions/" + id + "/stop"), null)).assertStatus(204);
             SseConformance.Stream stopped = call(Request.get(streamUrl)).stream();
             assertThat(stopped.done()).isTrue();
             assertThat(stopped.terminal().get("finishReason").stringValue()).isEqualTo("stopped");
             return;
         }
         String lastEventId = gen.random.nextInt(4) == 0 ? gen.headerValue(gen.lastEventId(id)) : null;
-        Request attach = Request.get(streamUrl);
+        Request attach = Request.get(gen.spell(streamUrl));
         if (lastEventId != null) {
             attach = attach.header("Last-Event-ID", lastEventId);
         }
@@ -301,6 +315,59 @@ class EndpointFuzzTest {
             String streamUrl = response.json(MediaType.APPLICATION_JSON).get("streamUrl").stringValue();
             call(Request.get(streamUrl)).stream();
         }
+    }
+
+    /**
+     * Issue 18: a well-formed session body made ambiguous or malformed in one place (a duplicate key, a
+     * scalar of the wrong type, overlong or surrogate UTF-8 bytes, a lone surrogate escape, a cut sequence):
+     * always exactly 400 {@code bad_request}, never a session made from a lenient reading.
+     */
+    private void strictJson(Gen gen) throws IOException {
+        String prompt = "p" + Math.abs(gen.extra.nextInt());
+        String valid = "{\"prompt\":\"" + prompt + "\",\"model\":\"echo/echo\"";
+        byte[] body = switch (gen.extra.nextInt(9)) {
+            case 0 -> utf8(valid + ",\"prompt\":\"other\"}");
+            case 1 -> utf8(valid + ",\"model\":\"echo/tiny\"}");
+            case 2 -> utf8(valid + ",\"maxTokens\":" + gen.pickExtra("\"5\"", "1.5", "5.0", "true", "[5]") + "}");
+            case 3 -> utf8(valid + ",\"temperature\":" + gen.pickExtra("\"0.5\"", "true", "{}") + "}");
+            case 4 -> utf8("{\"prompt\":" + gen.pickExtra("5", "true", "1.5", "[\"x\"]") + "}");
+            case 5 -> utf8("{\"messages\":[{\"role\":\"user\",\"content\":" + gen.pickExtra("5", "false", "{}") + "}]}");
+            case 6 -> utf8("{\"prompt\":\"a" + gen.pickExtra("\\ud800", "\\udfff", "\\ud83d", "\\ude00x") + "b\"}");
+            default -> {
+                byte[][] malformed = {{(byte) 0xC0, (byte) 0xAF}, {(byte) 0xC1, (byte) 0xBF},
+                    {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF},
+                    {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xED, (byte) 0xBF, (byte) 0xBF},
+                    {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
+                    {(byte) 0xFF}, {(byte) 0x80}};
+                byte[] bad = malformed[gen.extra.nextInt(malformed.length)];
+                byte[] head = utf8("{\"prompt\":\"" + prompt);
+                byte[] tail = utf8("\"}");
+                byte[] all = Arrays.copyOf(head, head.length + bad.length + tail.length);
+                System.arraycopy(bad, 0, all, head.length, bad.length);
+                System.arraycopy(tail, 0, all, head.length + bad.length, tail.length);
+                yield all;
+            }
+        };
+        Response response = call(Request.post(gen.spell("/api/sessions"), body).header("Content-Type", "application/json"));
+        response.assertStatus(400);
+        assertThat(response.json(MediaType.APPLICATION_PROBLEM_JSON).get("code").stringValue())
+                .as(response.toString()).isEqualTo("bad_request");
+        count("strict json 400");
+    }
+
+    /**
+     * Issue 18: paths that only normalise to an API path (double slashes, dot segments, encoded dots and
+     * slashes) are refused before routing, as problem JSON; they never reach a handler.
+     */
+    private void unnormalisedPath(Gen gen) throws IOException {
+        String path = gen.pickExtra("/api/llm?prompt=hi", "/api/models", "/api/sessions/" + gen.extraIdChars(22) + "/stream");
+        String rest = path.substring("/api/".length());
+        String target = gen.pickExtra("//api/" + rest, "/api//" + rest, "/./api/" + rest, "/api/./" + rest,
+                "/x/../api/" + rest, "/%2e/api/" + rest, "/api%2f" + rest, "/api/%2e%2e/api/" + rest,
+                "/api;x=1/" + rest, "/%2561pi/" + rest);
+        Response response = call(Request.get(target));
+        response.assertStatusIn(400, 404);
+        count("unnormalised path refused");
     }
 
     /** Arbitrary ids at the stream and stop endpoints. */
@@ -370,8 +437,11 @@ class EndpointFuzzTest {
                 }
             }
             byte[] body = received.toByteArray();
-            count(request.method() + " " + request.target().replaceFirst("\\?.*", "")
-                    .replaceFirst("^/api/sessions/[^/]*/", "/api/sessions/*/") + " " + exchange.status());
+            // Encoded spellings (/%61pi/llm) count as the path they decode to.
+            String path = request.target().replaceFirst("\\?.*", "");
+            String plain = path.matches("[A-Za-z0-9%/_-]*") ? decodeLetters(path) : path;
+            count(request.method() + " " + plain.replaceFirst("^/api/sessions/[^/]*/", "/api/sessions/*/") + " "
+                    + exchange.status());
             return new Response(request, exchange.status(), exchange.headers(), body);
         } catch (SocketTimeoutException hung) {
             if (Boolean.getBoolean("fuzz.dump")) {
@@ -492,6 +562,17 @@ class EndpointFuzzTest {
         }
     }
 
+    /** Undoes {@link Gen#spelled}: percent-encoded letters back to letters. */
+    private static String decodeLetters(String path) {
+        java.util.regex.Matcher escape = java.util.regex.Pattern.compile("%([46][0-9A-Fa-f]|[57][0-9Aa])").matcher(path);
+        StringBuilder plain = new StringBuilder();
+        while (escape.find()) {
+            escape.appendReplacement(plain, String.valueOf((char) Integer.parseInt(escape.group(1), 16)));
+        }
+        escape.appendTail(plain);
+        return plain.toString();
+    }
+
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -531,9 +612,27 @@ class EndpointFuzzTest {
             "echo/echo", "..", ".", "null", "-1", "9".repeat(25), "AAAAAAAAAAAAAAAAAAAAAA.1"};
 
         final Random random;
+        // Its own stream for what issue 18 added (encoded spellings, strict JSON, unnormalised paths), so that
+        // the cases drawn from random stay what they were for every seed.
+        final Random extra;
 
-        Gen(Random random) {
+        Gen(Random random, long seed) {
             this.random = random;
+            this.extra = new Random(seed * 31 + 18);
+        }
+
+        @SafeVarargs
+        final <T> T pickExtra(T... options) {
+            return options[extra.nextInt(options.length)];
+        }
+
+        String extraIdChars(int length) {
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            StringBuilder id = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                id.append(alphabet.charAt(extra.nextInt(alphabet.length())));
+            }
+            return id.toString();
         }
 
         @SafeVarargs
@@ -703,6 +802,35 @@ class EndpointFuzzTest {
                 id.append(alphabet.charAt(random.nextInt(alphabet.length())));
             }
             return id.toString();
+        }
+
+        /**
+         * The same path with some letters of its fixed segments percent-encoded ({@code /%61pi/llm}), which
+         * routing decodes: the answer must be the one the plain path gets (issue 18). Half of the time plain.
+         */
+        String spell(String path) {
+            return spelled(path, extra.nextLong());
+        }
+
+        static String spelled(String path, long seed) {
+            Random choice = new Random(seed);
+            if (choice.nextBoolean()) {
+                return path;
+            }
+            StringBuilder spelled = new StringBuilder();
+            String[] segments = path.split("/", -1);
+            for (int i = 0; i < segments.length; i++) {
+                if (i > 0) {
+                    spelled.append('/');
+                }
+                String segment = segments[i];
+                // Only the fixed segments (api, llm, sessions, stream, stop): ids stay as they are.
+                boolean fixed = segment.matches("api|llm|sessions|stream|stop|models");
+                for (char c : segment.toCharArray()) {
+                    spelled.append(fixed && choice.nextInt(3) == 0 ? String.format("%%%02X", (int) c) : String.valueOf(c));
+                }
+            }
+            return spelled.toString();
         }
 
         /** Replaces unpaired surrogates by '?', as UTF-8 encoding does, so that JSON can carry the text. */

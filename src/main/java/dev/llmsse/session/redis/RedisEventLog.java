@@ -112,7 +112,8 @@ final class RedisEventLog implements EventLog {
                 .next()
                 .map(RedisEventLog::decode)
                 .map(last -> new Position(last.seq(), last.terminal()))
-                .defaultIfEmpty(new Position(0, false));
+                .defaultIfEmpty(new Position(0, false))
+                .onErrorMap(RedisSessionStore::unavailable);
     }
 
     private static LoggedEvent decode(MapRecord<String, String, String> record) {

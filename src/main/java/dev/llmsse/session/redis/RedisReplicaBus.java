@@ -48,7 +48,7 @@ final class RedisReplicaBus implements ReplicaBus {
 
     @Override
     public Mono<Void> requestStop(String id) {
-        return redis.convertAndSend(keys.stopChannel(), id).then();
+        return redis.convertAndSend(keys.stopChannel(), id).then().onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override

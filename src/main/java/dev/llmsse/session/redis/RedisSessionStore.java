@@ -87,7 +87,11 @@ public final class RedisSessionStore implements SessionStore {
                 .onErrorMap(RedisSessionStore::unavailable);
     }
 
-    private static Throwable unavailable(Throwable error) {
+    /**
+     * Every failure of a Redis call (refused, reset, timed out) as the one error the web layer answers with
+     * 503 and {@code Retry-After}: a hung Redis is an outage, not a bug of ours (issue 18).
+     */
+    static Throwable unavailable(Throwable error) {
         return error instanceof StoreUnavailableException ? error
                 : new StoreUnavailableException("Redis is unavailable", error);
     }

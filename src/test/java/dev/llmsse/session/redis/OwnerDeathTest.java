@@ -63,6 +63,24 @@ class OwnerDeathTest {
             List<Frame> tokens = frames.stream().filter(Frame::isToken).toList();
             assertThat(tokens).hasSizeGreaterThanOrEqualTo(3);
             assertThat(last.seq()).isEqualTo(tokens.get(tokens.size() - 1).seq() + 1);
+
+            // Issue 18, point 10: the interrupted frame is terminal, so an EventSource reconnecting with its
+            // id is told to stop (204), as for any terminal id, not refused with 400.
+            try (RawSseConnection resumed = RawSseConnection.get(b.port(), path, "Last-Event-ID: " + last.id())
+                    .readHeaders(Duration.ofSeconds(10))) {
+                assertThat(resumed.status()).isEqualTo(204);
+            }
+            // Or later, as for a terminal frame in the log.
+            String past = last.id().substring(0, last.id().indexOf('.') + 1) + (last.seq() + 1);
+            try (RawSseConnection beyond = RawSseConnection.get(b.port(), path, "Last-Event-ID: " + past)
+                    .readHeaders(Duration.ofSeconds(10))) {
+                assertThat(beyond.status()).isEqualTo(204);
+            }
+            // Before it, the tokens the log holds are still replayed.
+            try (RawSseConnection replay = RawSseConnection.get(b.port(), path,
+                    "Last-Event-ID: " + tokens.get(0).id()).readHeaders(Duration.ofSeconds(10))) {
+                assertThat(replay.status()).isEqualTo(200);
+            }
             onOwner.close();
         } finally {
             owner.destroyForcibly();

@@ -80,6 +80,51 @@ class RedisFaultTest {
         }
     }
 
+    /**
+     * Issue 18, point 4: a Redis that hangs (no answer, no reset) on a command of the request path gives a
+     * 503 {@code store_unavailable} with {@code Retry-After} once the command times out, never a 500. B
+     * reaches Redis through a proxy that stalls at the command under test; A runs the generation.
+     */
+    @Test
+    void aStalledRedisOnTheRequestPathGives503NotA500() throws Exception {
+        RealRedis.require();
+        String prefix = "llmsse-test-" + UUID.randomUUID();
+        try (CuttableTcpProxy proxy = new CuttableTcpProxy(RealRedis.HOST, RealRedis.PORT);
+                Replica a = Replica.start(prefix);
+                Replica b = Replica.start(prefix, "spring.data.redis.port=" + proxy.port(),
+                        "spring.data.redis.timeout=500ms")) {
+            String id = MultiReplicaTest.createSession(a, "probe/0-50-10000");
+            try (RawSseConnection onA = RawSseConnection.get(a.port(), "/api/sessions/" + id + "/stream")
+                    .readHeaders(Duration.ofSeconds(5))) {
+                onA.readUntil(body -> SseFrames.tokens(body).size() >= 2);
+                WebClient client = WebClient.create(b.url());
+
+                // Attach on B: the record and the claim pass, the read of the log's position hangs.
+                proxy.stallOn("XREVRANGE");
+                assertUnavailable(client.get().uri("/api/sessions/{id}/stream", id));
+                proxy.resume();
+
+                // Stop on B: the record and the claim pass, the stop request to the owner hangs.
+                proxy.stallOn("PUBLISH");
+                assertUnavailable(client.post().uri("/api/sessions/{id}/stop", id));
+                proxy.resume();
+
+                // A hang at the first command (the record) is a 503 too.
+                proxy.stall();
+                assertUnavailable(client.get().uri("/api/sessions/{id}/stream", id));
+                proxy.resume();
+            }
+        }
+    }
+
+    private static void assertUnavailable(WebClient.RequestHeadersSpec<?> request) {
+        ClientResponse response = request.exchangeToMono(answer -> answer.releaseBody().thenReturn(answer))
+                .block(Duration.ofSeconds(15));
+        assertThat(response.statusCode().value()).isEqualTo(503);
+        assertThat(response.headers().contentType()).contains(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(response.headers().asHttpHeaders().getFirst("Retry-After")).isEqualTo("5");
+    }
+
     private static int status(WebClient.RequestHeadersSpec<?> request) {
         return request.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value()))
                 .block(Duration.ofSeconds(10));
