@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 
 STREAMS="${STREAMS:-200000}"
 CONCURRENCY="${CONCURRENCY:-300}"
+CPU="${SOAK_CPU:-0}"   # the CPU the gateway and the busy loops share
 mode=memory
 [ "${1:-}" = "--redis" ] && mode=redis
 
@@ -25,11 +26,11 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-for _ in 1 2; do taskset -c 0 sh -c 'while :; do :; done' & pids+=($!); done
+for _ in 1 2; do taskset -c "$CPU" sh -c 'while :; do :; done' & pids+=($!); done
 
 start_gateway() { # port, extra args...
   local port=$1; shift
-  taskset -c 0 java -Xmx1g -XX:ActiveProcessorCount=1 -jar "$jar" --server.port="$port" \
+  taskset -c "$CPU" java -Xmx1g -XX:ActiveProcessorCount=1 -jar "$jar" --server.port="$port" \
     --server.address=127.0.0.1 --gateway.providers.echo.token-delay=1ms "$@" > "$work/gateway-$port.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null && return; sleep 1; done

@@ -18,7 +18,7 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * The last line of defence against a stream that never ends. Every open client gets a frame at least every
- * heartbeat (a token or a ping), so a client that got nothing for two heartbeats while its connection has
+ * heartbeat (a token or a ping), so a client that got nothing for two heartbeats (at least 5 s) while its connection has
  * nothing waiting to be read is a bug in the gateway (a lost signal or lost demand), not a slow reader. Such a
  * client is counted ({@code gateway.stream.stalled}), logged with its state, and ended with a retryable error
  * frame without an id, so that it reconnects and resumes from the last event it really received; if even
@@ -37,12 +37,19 @@ final class LivenessGuard implements Disposable {
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final Disposable checks;
 
-    /** Checks every half heartbeat, so a stall is found between two and two and a half heartbeats in. */
+    /**
+     * Silence allowed: two heartbeats, and never less than {@link #MIN_SILENCE}. A heartbeat of milliseconds (a
+     * test setting) on a starved machine is late by more than two periods without anything being lost: the
+     * guard is for streams stuck for good, not for a busy scheduler.
+     */
+    static final Duration MIN_SILENCE = Duration.ofSeconds(5);
+
+    /** Checks four times per allowed silence, so a stall is found within 1.25 times that silence. */
     LivenessGuard(Duration heartbeat, Scheduler timer, Counter stalled) {
-        this.silenceMillis = heartbeat.toMillis() * 2;
+        this.silenceMillis = Math.max(heartbeat.toMillis() * 2, MIN_SILENCE.toMillis());
         this.timer = timer;
         this.stalled = stalled;
-        Duration every = heartbeat.dividedBy(2);
+        Duration every = Duration.ofMillis(silenceMillis / 4);
         // No error handler: check() catches what it could throw, and an interval only fails when its scheduler
         // is disposed, at shutdown.
         this.checks = Flux.interval(every, every, timer).onBackpressureDrop().subscribe(tick -> checkAll());
