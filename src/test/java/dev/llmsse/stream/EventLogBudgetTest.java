@@ -68,8 +68,9 @@ class EventLogBudgetTest {
 
     @Test
     void whileRunningAnswersFillTheBudgetNewOnesAreRefused() throws Exception {
-        // 1,000 tokens, 2 ms apart: about 120 KB over two seconds, with nothing finished to let go.
-        try (RawSseConnection big = RawSseConnection.get(port, "/api/llm?prompt=big&model=probe/0-2-1000")
+        // 2,000 tokens, 10 ms apart: past the budget after about 550, still running for seconds after 700
+        // (a shorter answer could finish, and become evictable, before a loaded machine sends the next request).
+        try (RawSseConnection big = RawSseConnection.get(port, "/api/llm?prompt=big&model=probe/0-10-2000")
                 .readHeaders(Duration.ofSeconds(10))) {
             assertThat(big.status()).isEqualTo(200);
             big.readUntil(body -> SseFrames.tokens(body).size() >= 700);
@@ -79,9 +80,9 @@ class EventLogBudgetTest {
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(refused.header("retry-after")).isNotNull();
             }
-            big.readToEnd();
         }
-        // Finished, it can be let go: the next answer is admitted (and evicts it).
+        // Its client gone, it is cancelled (no detach grace) and finished, so it can be let go: the next
+        // answer is admitted (and evicts it).
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             try (RawSseConnection again = RawSseConnection.get(port, "/api/llm?prompt=again&model=probe/0-0-1")
                     .readHeaders(Duration.ofSeconds(10))) {
