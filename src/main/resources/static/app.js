@@ -92,6 +92,19 @@ ui.keyForget.addEventListener('click', () => {
   announce('API key removed.');
 });
 
+// A popover closes with Escape (focus back on its toggle) or a click elsewhere on the page.
+ui.keyPanel.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && ui.keyPanel.open) {
+    event.preventDefault();
+    ui.keyPanel.open = false;
+    ui.keyPanel.querySelector('summary').focus();
+  }
+});
+
+document.addEventListener('pointerdown', (event) => {
+  if (ui.keyPanel.open && !ui.keyPanel.contains(event.target)) ui.keyPanel.open = false;
+});
+
 // ---- turns -----------------------------------------------------------------------------------------
 
 function appendTurn(className, who) {

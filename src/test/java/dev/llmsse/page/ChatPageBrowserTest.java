@@ -1,6 +1,7 @@
 package dev.llmsse.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -224,6 +225,34 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    void apiKeyPanelOpensOverTheConversationWithoutGrowingTheHeaderAt400Px() {
+        Dimension before = driver.manage().window().getSize();
+        try {
+            narrowTo400Px();
+            double headerClosed = height(".app-header");
+            double conversationTopClosed = top("#conversation");
+
+            driver.findElement(By.cssSelector("#key-panel summary")).click();
+            assertThat(driver.findElement(By.id("api-key")).isDisplayed()).isTrue();
+            assertThat(height(".app-header")).as("header height with the API key panel open")
+                    .isCloseTo(headerClosed, within(0.5));
+            assertThat(top("#conversation")).as("the conversation is not pushed down")
+                    .isCloseTo(conversationTopClosed, within(0.5));
+            assertThat(page.script("const r = document.getElementById('key-form').getBoundingClientRect();"
+                    + " return r.left >= 0 && r.right <= document.documentElement.clientWidth;"))
+                    .as("the open panel fits in a 400 px window").isEqualTo(true);
+            assertNoSeriousAccessibilityViolations();
+
+            keys(Keys.ESCAPE);
+            assertThat(page.script("return document.getElementById('key-panel').open")).isEqualTo(false);
+            assertThat(page.script("return document.activeElement.tagName")).as("focus back on the toggle")
+                    .isEqualTo("SUMMARY");
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+
+    @Test
     void keyboardAloneSendsStopsAndChangesModelAndAxeFindsNothingSerious() {
         int cancelledBefore = probe.cancellations.get();
         int requestsBefore = probe.requests.size();
@@ -275,6 +304,21 @@ class ChatPageBrowserTest {
             cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             driver.manage().window().setSize(desktop);
         }
+    }
+
+    private void narrowTo400Px() {
+        driver.manage().window().setSize(new Dimension(400, 800));
+        assertThat(page.script("return document.documentElement.clientWidth")).as("viewport width").isEqualTo(400L);
+    }
+
+    private double height(String selector) {
+        return ((Number) page.script("return document.querySelector(arguments[0]).getBoundingClientRect().height",
+                selector)).doubleValue();
+    }
+
+    private double top(String selector) {
+        return ((Number) page.script("return document.querySelector(arguments[0]).getBoundingClientRect().top",
+                selector)).doubleValue();
     }
 
     private Path screenshot(String name) throws IOException {
