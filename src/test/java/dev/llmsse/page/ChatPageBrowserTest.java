@@ -253,6 +253,32 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    void conversationStaysOnTheLatestMessageWhenTheWindowNarrowsTo400Px() {
+        Dimension before = driver.manage().window().getSize();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                page.send("message " + i + ": a few words of text so that each turn takes a couple of lines "
+                        + "once the window is as narrow as a phone");
+                page.awaitState("done", ANSWER_TIMEOUT);
+            }
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lastTurnPlacement())
+                    .as("the last answer was followed as it streamed").isEqualTo("visible"));
+            narrowTo400Px();
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lastTurnPlacement())
+                    .as("the last answer lies within the conversation's visible box").isEqualTo("visible"));
+
+            // Scrolled up by the user, the conversation is left where it is.
+            page.script("document.getElementById('conversation').scrollTop = 0;");
+            afterTwoFrames();
+            driver.manage().window().setSize(new Dimension(480, 800));
+            afterTwoFrames();
+            assertThat(page.script("return document.getElementById('conversation').scrollTop")).isEqualTo(0L);
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+
+    @Test
     void keyboardAloneSendsStopsAndChangesModelAndAxeFindsNothingSerious() {
         int cancelledBefore = probe.cancellations.get();
         int requestsBefore = probe.requests.size();
@@ -319,6 +345,23 @@ class ChatPageBrowserTest {
     private double top(String selector) {
         return ((Number) page.script("return document.querySelector(arguments[0]).getBoundingClientRect().top",
                 selector)).doubleValue();
+    }
+
+    /** Where the last turn is against the conversation's box: visible, below, above or partly visible. */
+    private String lastTurnPlacement() {
+        return (String) page.script("const c = document.getElementById('conversation').getBoundingClientRect();"
+                + " const turns = document.querySelectorAll('.turn');"
+                + " const t = turns[turns.length - 1].getBoundingClientRect();"
+                + " if (t.top >= c.top - 1 && t.bottom <= c.bottom + 1) return 'visible';"
+                + " if (t.top >= c.bottom) return 'below (top ' + t.top + ', conversation ends at ' + c.bottom + ')';"
+                + " if (t.bottom <= c.top) return 'above';"
+                + " return 'partly visible (' + t.top + '..' + t.bottom + ' in ' + c.top + '..' + c.bottom + ')';");
+    }
+
+    /** Lets scroll and resize handling run: two animation frames. */
+    private void afterTwoFrames() {
+        driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " requestAnimationFrame(() => requestAnimationFrame(() => done()));");
     }
 
     private Path screenshot(String name) throws IOException {
