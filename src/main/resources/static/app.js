@@ -92,6 +92,19 @@ ui.keyForget.addEventListener('click', () => {
   announce('API key removed.');
 });
 
+// A popover closes with Escape (focus back on its toggle) or a click elsewhere on the page.
+ui.keyPanel.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && ui.keyPanel.open) {
+    event.preventDefault();
+    ui.keyPanel.open = false;
+    ui.keyPanel.querySelector('summary').focus();
+  }
+});
+
+document.addEventListener('pointerdown', (event) => {
+  if (ui.keyPanel.open && !ui.keyPanel.contains(event.target)) ui.keyPanel.open = false;
+});
+
 // ---- turns -----------------------------------------------------------------------------------------
 
 function appendTurn(className, who) {
@@ -103,12 +116,14 @@ function appendTurn(className, who) {
   heading.id = id;
   turn.append(heading);
   ui.conversation.append(turn);
+  sizes.observe(turn);
   return turn;
 }
 
 function appendUserTurn(text) {
   const turn = appendTurn('turn-user', 'You');
   turn.append(node('div', 'user-text', text));
+  followingEnd = true;
   scrollToEnd(true);
 }
 
@@ -151,13 +166,12 @@ function queueRender(view) {
 
 function render(view) {
   view.renderQueued = false;
-  const stillFollowing = nearEnd();
   view.answer.replaceChildren(renderMarkdown(view.text));
   if (view.turn.dataset.state === State.STREAMING || view.turn.dataset.state === State.RECONNECTING
       || view.turn.dataset.state === State.CONNECTING) {
     lastBlock(view.answer).append(caret());
   }
-  scrollToEnd(stillFollowing);
+  scrollToEnd(followingEnd);
 }
 
 function caret() {
@@ -327,6 +341,27 @@ function nearEnd() {
 function scrollToEnd(follow) {
   if (follow) ui.conversation.scrollTop = ui.conversation.scrollHeight;
 }
+
+// ---- following the latest message ------------------------------------------------------------------
+
+// Whether the view follows the end of the conversation. Sending a message starts following; a scroll
+// up by the reader stops it, and scrolling back down to the end resumes it. It is decided by direction
+// rather than by distance from the end: when the page scrolls to the end, new content (the next turn)
+// may already lie beyond it by the time the scroll event arrives.
+let followingEnd = true;
+let lastScrollTop = 0;
+ui.conversation.addEventListener('scroll', () => {
+  const top = ui.conversation.scrollTop;
+  if (nearEnd()) followingEnd = true;
+  else if (top < lastScrollTop) followingEnd = false;
+  lastScrollTop = top;
+}, { passive: true });
+
+// Whatever changes a size (a token, a status or meta line, a narrower window rewrapping every turn, the
+// header wrapping, the message box resized), a following view stays on the latest message. Observers
+// run after layout and before paint, so the reader never sees the view jump.
+const sizes = new ResizeObserver(() => scrollToEnd(followingEnd));
+sizes.observe(ui.conversation);
 
 // ---- wiring ----------------------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 package dev.llmsse.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -224,6 +225,60 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    void apiKeyPanelOpensOverTheConversationWithoutGrowingTheHeaderAt400Px() {
+        Dimension before = driver.manage().window().getSize();
+        try {
+            narrowTo400Px();
+            double headerClosed = height(".app-header");
+            double conversationTopClosed = top("#conversation");
+
+            driver.findElement(By.cssSelector("#key-panel summary")).click();
+            assertThat(driver.findElement(By.id("api-key")).isDisplayed()).isTrue();
+            assertThat(height(".app-header")).as("header height with the API key panel open")
+                    .isCloseTo(headerClosed, within(0.5));
+            assertThat(top("#conversation")).as("the conversation is not pushed down")
+                    .isCloseTo(conversationTopClosed, within(0.5));
+            assertThat(page.script("const r = document.getElementById('key-form').getBoundingClientRect();"
+                    + " return r.left >= 0 && r.right <= document.documentElement.clientWidth;"))
+                    .as("the open panel fits in a 400 px window").isEqualTo(true);
+            assertNoSeriousAccessibilityViolations();
+
+            keys(Keys.ESCAPE);
+            assertThat(page.script("return document.getElementById('key-panel').open")).isEqualTo(false);
+            assertThat(page.script("return document.activeElement.tagName")).as("focus back on the toggle")
+                    .isEqualTo("SUMMARY");
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+
+    @Test
+    void conversationStaysOnTheLatestMessageWhenTheWindowNarrowsTo400Px() {
+        Dimension before = driver.manage().window().getSize();
+        try {
+            for (int i = 1; i <= 4; i++) {
+                page.send("message " + i + ": a few words of text so that each turn takes a couple of lines "
+                        + "once the window is as narrow as a phone");
+                page.awaitState("done", ANSWER_TIMEOUT);
+            }
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lastTurnPlacement())
+                    .as("the last answer was followed as it streamed").isEqualTo("visible"));
+            narrowTo400Px();
+            await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(lastTurnPlacement())
+                    .as("the last answer lies within the conversation's visible box").isEqualTo("visible"));
+
+            // Scrolled up by the user, the conversation is left where it is.
+            page.script("document.getElementById('conversation').scrollTop = 0;");
+            afterTwoFrames();
+            driver.manage().window().setSize(new Dimension(480, 800));
+            afterTwoFrames();
+            assertThat(page.script("return document.getElementById('conversation').scrollTop")).isEqualTo(0L);
+        } finally {
+            driver.manage().window().setSize(before);
+        }
+    }
+
+    @Test
     void keyboardAloneSendsStopsAndChangesModelAndAxeFindsNothingSerious() {
         int cancelledBefore = probe.cancellations.get();
         int requestsBefore = probe.requests.size();
@@ -275,6 +330,38 @@ class ChatPageBrowserTest {
             cdp.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
             driver.manage().window().setSize(desktop);
         }
+    }
+
+    private void narrowTo400Px() {
+        driver.manage().window().setSize(new Dimension(400, 800));
+        assertThat(page.script("return document.documentElement.clientWidth")).as("viewport width").isEqualTo(400L);
+    }
+
+    private double height(String selector) {
+        return ((Number) page.script("return document.querySelector(arguments[0]).getBoundingClientRect().height",
+                selector)).doubleValue();
+    }
+
+    private double top(String selector) {
+        return ((Number) page.script("return document.querySelector(arguments[0]).getBoundingClientRect().top",
+                selector)).doubleValue();
+    }
+
+    /** Where the last turn is against the conversation's box: visible, below, above or partly visible. */
+    private String lastTurnPlacement() {
+        return (String) page.script("const c = document.getElementById('conversation').getBoundingClientRect();"
+                + " const turns = document.querySelectorAll('.turn');"
+                + " const t = turns[turns.length - 1].getBoundingClientRect();"
+                + " if (t.top >= c.top - 1 && t.bottom <= c.bottom + 1) return 'visible';"
+                + " if (t.top >= c.bottom) return 'below (top ' + t.top + ', conversation ends at ' + c.bottom + ')';"
+                + " if (t.bottom <= c.top) return 'above';"
+                + " return 'partly visible (' + t.top + '..' + t.bottom + ' in ' + c.top + '..' + c.bottom + ')';");
+    }
+
+    /** Lets scroll and resize handling run: two animation frames. */
+    private void afterTwoFrames() {
+        driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + " requestAnimationFrame(() => requestAnimationFrame(() => done()));");
     }
 
     private Path screenshot(String name) throws IOException {
