@@ -90,8 +90,18 @@ final class GenerationRegistry {
 
     /** Finished generations, oldest first, until the logs fit the budget or none is left. */
     private synchronized java.util.List<Generation> evictWhileOverBudget() {
+        return evictOldestWhile(budget::over);
+    }
+
+    /**
+     * Lets finished generations go, oldest first, while {@code tooMany} holds and some are left. Not
+     * synchronized itself: {@link #finished} runs under the finishing generation's monitor and asks other
+     * generations whether they finished, so holding this registry's monitor there could deadlock with a
+     * budget eviction asking that very generation.
+     */
+    private java.util.List<Generation> evictOldestWhile(java.util.function.BooleanSupplier tooMany) {
         java.util.List<Generation> evicted = new java.util.ArrayList<>();
-        while (budget.over()) {
+        while (tooMany.getAsBoolean()) {
             String oldest = retained.poll();
             if (oldest == null) {
                 break;
@@ -128,20 +138,7 @@ final class GenerationRegistry {
                 budget.release(generation.id());
             }
         });
-        java.util.List<Generation> evicted = new java.util.ArrayList<>();
-        while (retainedCount.get() > maxLive) {
-            String oldest = retained.poll();
-            if (oldest == null) {
-                break;
-            }
-            retainedCount.decrementAndGet();
-            Generation candidate = generations.get(oldest);
-            if (candidate != null && candidate.finished() && generations.remove(oldest, candidate)) {
-                budget.release(oldest);
-                evicted.add(candidate);
-            }
-        }
-        return evicted;
+        return evictOldestWhile(() -> retainedCount.get() > maxLive);
     }
 
     /** Every generation this replica holds, live or retained. */
