@@ -12,6 +12,7 @@ import dev.llmsse.session.InMemoryEventLog;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
+import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.trace.RequestTrace;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -338,10 +339,13 @@ public class StreamService implements AutoCloseable {
                     ? Mono.fromSupplier(() -> attachLocal(local, from.seq(), false))
                     : Mono.empty();
         }
+        // A store that fails or lags is a 503 (the client retries), never a fresh answer: that would repeat
+        // the text this client already has.
         return store.find(from.generationId())
                 .filter(record -> resumable(record, model, prompt, principal))
-                .flatMap(record -> remote.attach(record, from.seq(), frames))
-                .onErrorResume(error -> Mono.empty());
+                .flatMap(record -> remote.attach(record, from.seq(), frames)
+                        .switchIfEmpty(Mono.error(() -> new StoreUnavailableException(
+                                "the shared log has not caught up with this client yet", null))));
     }
 
     private static boolean resumable(SessionRecord record, String model, String prompt, String principal) {

@@ -208,7 +208,7 @@ public final class SoakClient {
                 if (data.startsWith("{\"token\":")) {
                     text.append(tokenOf(data));
                     tokensThisConnection++;
-                } else if (data.contains("\"done\":true") || "error".equals(frame.event())) {
+                } else if (data.startsWith("{\"done\":true") || data.startsWith("{\"error\":")) {
                     terminals.add(data);
                     afterTerminal = true;
                 }
@@ -235,7 +235,7 @@ public final class SoakClient {
                 return fail(Verdict.EXTRA_AFTER_TERMINAL);
             }
             if (!terminals.get(0).contains("\"done\":true")) {
-                return fail(Verdict.ERROR_FRAME);
+                return fail(Verdict.ERROR_FRAME, terminals.get(0));
             }
             return expected.text().contentEquals(text) ? Verdict.OK : fail(Verdict.WRONG_TEXT);
         }
