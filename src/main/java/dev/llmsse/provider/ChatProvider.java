@@ -1,8 +1,12 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
+import dev.llmsse.chat.ChatRequest;
+
 import java.util.List;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import reactor.core.publisher.Flux;
 

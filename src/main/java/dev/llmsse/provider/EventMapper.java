@@ -1,8 +1,10 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
 import java.util.List;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 /**
  * Turns one provider's decoded wire items (SSE events or NDJSON lines) into domain events. One instance per

@@ -1,5 +1,7 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;

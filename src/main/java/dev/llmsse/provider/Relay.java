@@ -1,9 +1,11 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;

@@ -1,12 +1,16 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
+import dev.llmsse.chat.ChatRequest;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import dev.llmsse.config.ProviderSettings;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 package dev.llmsse.session;
 
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatRequest;
 
 /**
  * What any replica needs to run or resume a generation: the validated request and how it was made.

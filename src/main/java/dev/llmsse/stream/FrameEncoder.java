@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.llmsse.session.LoggedEvent;

@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;

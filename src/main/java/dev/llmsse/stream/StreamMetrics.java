@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,10 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import java.util.concurrent.TimeoutException;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;

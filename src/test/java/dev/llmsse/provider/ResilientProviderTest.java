@@ -1,5 +1,11 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
+import dev.llmsse.chat.ChatMessage;
+
+import dev.llmsse.chat.ChatRequest;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -8,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import dev.llmsse.config.ProviderSettings;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;

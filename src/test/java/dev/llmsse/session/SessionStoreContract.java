@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 
 import org.junit.jupiter.api.Test;
 

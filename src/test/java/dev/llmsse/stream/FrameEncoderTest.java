@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;

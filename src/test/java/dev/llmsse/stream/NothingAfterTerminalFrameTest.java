@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -7,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LocalReplicaBus;

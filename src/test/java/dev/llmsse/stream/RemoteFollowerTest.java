@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.ReplicaBus;

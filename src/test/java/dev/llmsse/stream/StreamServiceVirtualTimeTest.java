@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.EventLog;

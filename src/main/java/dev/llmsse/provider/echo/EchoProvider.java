@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;

@@ -8,7 +8,7 @@ import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import tools.jackson.databind.JsonNode;
 

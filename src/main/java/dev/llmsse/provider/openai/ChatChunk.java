@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;

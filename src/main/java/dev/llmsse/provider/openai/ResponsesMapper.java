@@ -11,7 +11,7 @@ import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import tools.jackson.databind.JsonNode;
 

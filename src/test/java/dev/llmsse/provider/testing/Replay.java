@@ -15,7 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.StreamEvent;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.springframework.core.io.buffer.DataBuffer;
