@@ -1,11 +1,9 @@
 package dev.llmsse.provider;
 
-import dev.llmsse.chat.ProviderException;
-
-import dev.llmsse.chat.ChatRequest;
-
 import java.util.List;
 
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
 
 import reactor.core.publisher.Flux;

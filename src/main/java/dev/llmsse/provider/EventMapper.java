@@ -1,9 +1,8 @@
 package dev.llmsse.provider;
 
-import dev.llmsse.chat.ProviderException;
-
 import java.util.List;
 
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
 
 /**

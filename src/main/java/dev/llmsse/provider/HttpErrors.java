@@ -1,7 +1,5 @@
 package dev.llmsse.provider;
 
-import dev.llmsse.chat.ProviderException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -9,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package dev.llmsse.provider;
 
-import dev.llmsse.chat.ProviderException;
-
 import java.util.regex.Pattern;
+
+import dev.llmsse.chat.ProviderException;
 
 /**
  * Errors a provider reports inside a 200 stream (Anthropic's {@code event: error}, an OpenAI

@@ -1,10 +1,9 @@
 package dev.llmsse.provider;
 
-import dev.llmsse.chat.ProviderException;
-
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -15,6 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
 import tools.jackson.databind.JsonNode;
 
 /**

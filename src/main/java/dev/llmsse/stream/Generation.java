@@ -1,11 +1,10 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;

@@ -1,12 +1,11 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ResolvedModel;
 
 import io.micrometer.core.instrument.Counter;

@@ -1,13 +1,12 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
-import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.InMemoryEventLog;

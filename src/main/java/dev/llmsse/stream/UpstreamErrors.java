@@ -1,10 +1,9 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import java.util.concurrent.TimeoutException;
 
 import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;

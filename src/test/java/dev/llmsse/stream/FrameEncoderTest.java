@@ -1,10 +1,10 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+
+import dev.llmsse.chat.StreamEvent;
 
 import org.junit.jupiter.api.Test;
 

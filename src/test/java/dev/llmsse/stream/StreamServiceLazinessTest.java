@@ -1,17 +1,16 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.chat.ChatMessage;
-import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LocalReplicaBus;

@@ -1,7 +1,5 @@
 package dev.llmsse.stream;
 
-import dev.llmsse.chat.StreamEvent;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,14 +8,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.chat.ChatMessage;
-import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.EventLog;
+import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LocalReplicaBus;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;

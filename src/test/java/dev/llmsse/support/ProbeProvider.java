@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.ChatProvider;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -14,11 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.llmsse.chat.ChatMessage;
-import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ProviderException;
-import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.ChatProvider;
+import dev.llmsse.provider.UpstreamHttp;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

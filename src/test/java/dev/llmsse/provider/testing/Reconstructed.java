@@ -8,6 +8,7 @@ import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
 
 import reactor.core.publisher.Signal;
+
 import tools.jackson.databind.JsonNode;
 
 /**

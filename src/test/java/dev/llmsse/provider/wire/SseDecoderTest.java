@@ -12,6 +12,7 @@ import dev.llmsse.chat.ProviderException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
