@@ -55,7 +55,7 @@ final class GenerationRegistry {
      *
      * @throws CapacityExceededException when the cap on live generations is reached
      */
-    Generation adopt(String id, Function<String, Generation> factory) {
+    Generation register(String id, Function<String, Generation> factory) {
         Generation existing = generations.get(id);
         if (existing != null) {
             return existing;

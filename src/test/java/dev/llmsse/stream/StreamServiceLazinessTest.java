@@ -103,7 +103,7 @@ class StreamServiceLazinessTest {
     @Test
     void createSessionDecidesWhenSubscribedSoThatADrainInBetweenCounts() {
         Mono<String> create = service.createSession(model, REQUEST);
-        service.beginDrain();
+        service.drain().begin();
 
         StepVerifier.create(create).verifyError(ShuttingDownException.class);
     }

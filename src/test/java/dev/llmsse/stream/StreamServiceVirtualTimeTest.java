@@ -122,10 +122,11 @@ class StreamServiceVirtualTimeTest {
 
     @Test
     void aSilentUpstreamEndsAJsonAnswerWithAnIdleTimeoutError() {
-        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        AnswerService answers = new AnswerService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100), time,
+                GenerationGate.OPEN);
         model(Flux.never());
 
-        StepVerifier.withVirtualTime(() -> service.answer(model, REQUEST), () -> time, Long.MAX_VALUE)
+        StepVerifier.withVirtualTime(() -> answers.answer(model, REQUEST, null), () -> time, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(60))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(AnswerFailedException.class)
                         .extracting(failed -> ((AnswerFailedException) failed).failure().code())
@@ -248,9 +249,9 @@ class StreamServiceVirtualTimeTest {
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNextCount(2)
                 .then(() -> {
-                    service.beginDrain();
+                    service.drain().begin();
                     StepVerifier.create(service.createSession(model, REQUEST)).verifyError(ShuttingDownException.class);
-                    service.drain(Duration.ofMillis(10_500)).subscribe();
+                    service.drain().drain(Duration.ofMillis(10_500)).subscribe();
                 })
                 .thenAwait(Duration.ofMillis(10_500))
                 .expectNextCount(10)
@@ -269,7 +270,7 @@ class StreamServiceVirtualTimeTest {
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(3))
                 .expectNextCount(3)
-                .then(service::beginDrain)
+                .then(() -> service.drain().begin())
                 .assertNext(hint -> {
                     assertThat(hint.retry()).isEqualTo(Duration.ofMillis(500));
                     assertThat(hint.data()).isNull();
