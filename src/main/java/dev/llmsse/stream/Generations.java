@@ -27,11 +27,11 @@ final class Generations {
     private final ReplicaBus bus;
     private final GenerationGate gate;
     private final StreamMetrics metrics;
-    private final Generation.Settings settings;
+    private final GenerationSettings settings;
     private final Duration retention;
 
     Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus, GenerationGate gate,
-            StreamMetrics metrics, Generation.Settings settings, Duration retention) {
+            StreamMetrics metrics, GenerationSettings settings, Duration retention) {
         this.registry = registry;
         this.sharing = sharing;
         this.bus = bus;

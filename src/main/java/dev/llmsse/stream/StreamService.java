@@ -85,7 +85,7 @@ public class StreamService implements AutoCloseable {
         FrameStreams frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(),
                 timer, metrics::heartbeat, settings.maxSubscriberLag(), buffers, guard);
         this.drain = new StreamDrain(registry, frames, sharing, timer, shutdown.drainTimeout());
-        this.generations = new Generations(registry, sharing, bus, gate, metrics, new Generation.Settings(
+        this.generations = new Generations(registry, sharing, bus, gate, metrics, new GenerationSettings(
                 settings.detachGrace(), settings.maxDuration(), settings.idleTimeout(), settings.maxEvents(), timer),
                 settings.retention());
         this.attachments = new Attachments(registry, frames,
