@@ -16,11 +16,6 @@ import dev.llmsse.chat.ChatRequest;
 public record SessionRecord(String id, String model, ChatRequest request, boolean oneStep, String principal,
         Long reservedTokens) {
 
-    /** A record made without a principal (tests, and code written before client auth). */
-    public SessionRecord(String id, String model, ChatRequest request, boolean oneStep) {
-        this(id, model, request, oneStep, null, null);
-    }
-
     /** The reservation, 0 when there is none. */
     public long reserved() {
         return reservedTokens == null ? 0 : reservedTokens;

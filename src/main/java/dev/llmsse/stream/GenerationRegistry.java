@@ -32,10 +32,6 @@ final class GenerationRegistry {
     private final LogBudget budget;
     private volatile java.util.function.Consumer<java.util.List<Generation>> onEvicted = evicted -> { };
 
-    GenerationRegistry(int maxLive, Duration retention, Scheduler timer) {
-        this(maxLive, retention, timer, LogBudget.unlimited());
-    }
-
     /** @param budget the byte budget of the in-memory logs, which evicts finished generations through this */
     GenerationRegistry(int maxLive, Duration retention, Scheduler timer, LogBudget budget) {
         this.maxLive = maxLive;

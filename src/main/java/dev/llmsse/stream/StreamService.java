@@ -1,6 +1,5 @@
 package dev.llmsse.stream;
 
-import java.time.Duration;
 import java.util.function.Function;
 
 import dev.llmsse.chat.ChatRequest;
@@ -53,21 +52,9 @@ public class StreamService implements AutoCloseable {
     /**
      * @param models resolves a stored {@code provider/model} to its adapter, for generations adopted
      *               from the store
+     * @param gate   admits answers and is told how they ended (rate limits)
+     * @param budget the byte budget of this replica's in-memory logs ({@code gateway.memory.event-log-budget})
      */
-    public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
-            SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
-            MeterRegistry meters) {
-        this(settings, shutdown, timer, store, bus, models, ownership, meters, GenerationGate.OPEN);
-    }
-
-    /** @param gate admits answers and is told how they ended (rate limits) */
-    public StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
-            SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
-            MeterRegistry meters, GenerationGate gate) {
-        this(settings, shutdown, timer, store, bus, models, ownership, meters, gate, LogBudget.unlimited());
-    }
-
-    /** @param budget the byte budget of this replica's in-memory logs ({@code gateway.memory.event-log-budget}) */
     StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
             SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
             MeterRegistry meters, GenerationGate gate, LogBudget budget) {
@@ -119,12 +106,10 @@ public class StreamService implements AutoCloseable {
         return drain;
     }
 
-    /** Saves a session whose generation starts when the first client attaches; emits its id. */
-    public Mono<String> createSession(ResolvedModel model, ChatRequest request) {
-        return createSession(model, request, null);
-    }
-
-    /** As {@link #createSession(ResolvedModel, ChatRequest)}, for {@code principal}, through the gate. */
+    /**
+     * Saves a session whose generation starts when the first client attaches, for {@code principal} (null if
+     * unknown), through the gate; emits its id.
+     */
     public Mono<String> createSession(ResolvedModel model, ChatRequest request, String principal) {
         return Mono.defer(() -> {
             if (drain.draining()) {
@@ -142,13 +127,9 @@ public class StreamService implements AutoCloseable {
 
     /**
      * Attaches a one-step {@code GET /api/llm} client: resumes the generation its {@code Last-Event-ID}
-     * names if that generation answers the same prompt and model, and starts a fresh one otherwise.
+     * names if that generation answers the same prompt and model for the same {@code principal}, and starts
+     * a fresh one otherwise.
      */
-    public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId) {
-        return streamPrompt(model, request, lastEventId, null);
-    }
-
-    /** As {@link #streamPrompt(ResolvedModel, ChatRequest, String)}; only {@code principal} may resume its own. */
     public Mono<Attachment> streamPrompt(ResolvedModel model, ChatRequest request, String lastEventId,
             String principal) {
         return oneStep.stream(model, request, lastEventId, principal);

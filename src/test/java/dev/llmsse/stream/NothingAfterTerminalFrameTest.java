@@ -12,10 +12,6 @@ import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
-import dev.llmsse.session.LocalReplicaBus;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 
@@ -37,11 +33,9 @@ class NothingAfterTerminalFrameTest {
 
     @Test
     void pingsQueuedWhileTheClientIsSlowNeverFollowTheTerminalFrame() {
-        StreamService service = new StreamService(settings(),
-                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), timer,
-                new InMemorySessionStore(timer), new LocalReplicaBus(), name -> model(),
-                new Ownership("replica", Duration.ofSeconds(3), timer), new SimpleMeterRegistry());
-        Attachment attachment = service.streamPrompt(model(), request(), null).block();
+        StreamService service = StreamServiceBuilder.on(timer).settings(settings()).models(name -> model())
+                .build();
+        Attachment attachment = service.streamPrompt(model(), request(), null, null).block();
         Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames();
 
         StepVerifier.create(frames, 1)
@@ -70,7 +64,7 @@ class NothingAfterTerminalFrameTest {
 
     private static GatewayProperties.Stream settings() {
         return new GatewayProperties.Stream(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 1000);
+                Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 1000, 1000);
     }
 
     private ResolvedModel model() {
