@@ -19,6 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import reactor.util.context.Context;
 
 /**
  * Regression test for a ping sent after the terminal frame. Pings that pile up while a client reads nothing
@@ -28,6 +29,22 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  */
 class NothingAfterTerminalFrameTest {
 
+    private static final ClientConnection SLOW_READER = new ClientConnection() {
+        @Override
+        public long unsentBytes() {
+            return 64 * 1024;
+        }
+
+        @Override
+        public boolean sentWithin(long millis) {
+            return true;
+        }
+
+        @Override
+        public void reset() {
+        }
+    };
+
     private final VirtualTimeScheduler timer = VirtualTimeScheduler.create();
     private final Sinks.Many<StreamEvent> upstream = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -36,7 +53,10 @@ class NothingAfterTerminalFrameTest {
         StreamService service = StreamServiceBuilder.on(timer).settings(settings()).models(name -> model())
                 .build();
         Attachment attachment = service.streamPrompt(model(), request(), null, null).block();
-        Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames();
+        // A slow client has bytes waiting on its socket: the liveness guard must take it for a slow reader,
+        // not a stall, or it ends the stream with its own frame before the answer's terminal one.
+        Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames()
+                .contextWrite(Context.of(ClientConnection.class, SLOW_READER));
 
         StepVerifier.create(frames, 1)
                 .expectNextMatches(frame -> frame.retry() != null)
