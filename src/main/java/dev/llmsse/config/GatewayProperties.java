@@ -3,18 +3,16 @@ package dev.llmsse.config;
 import java.time.Duration;
 import java.util.List;
 
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-
-import org.hibernate.validator.constraints.time.DurationMin;
-
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * The whole {@code gateway.*} configuration tree, immutable and validated at startup.
@@ -104,18 +102,6 @@ public record GatewayProperties(
             @DefaultValue("10000") @Min(1) int maxGenerations,
             @DefaultValue("100000") @Min(1) int maxEvents,
             @DefaultValue("1000") @Min(16) int maxSubscriberLag) {
-
-        /** The binding constructor. */
-        @ConstructorBinding
-        public Stream {
-        }
-
-        /** Without {@code maxSubscriberLag}, which takes its default: for code written before that setting. */
-        public Stream(Duration heartbeat, Duration detachGrace, Duration idleTimeout, Duration maxDuration,
-                Duration retry, Duration retention, Duration sessionTtl, int maxGenerations, int maxEvents) {
-            this(heartbeat, detachGrace, idleTimeout, maxDuration, retry, retention, sessionTtl, maxGenerations,
-                    maxEvents, 1000);
-        }
     }
 
     /**
@@ -259,21 +245,6 @@ public record GatewayProperties(
             @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration firstTokenTimeout,
             @DefaultValue @Valid @NotNull ProviderSettings.Retry retry) {
 
-        @ConstructorBinding
-        public Providers {
-        }
-
-        /** Only the echo provider, everything else at its default: for tests that build the tree by hand. */
-        public Providers(Echo echo) {
-            this(echo, new ProviderSettings.OpenAi(null, null, null, null, "max_completion_tokens"),
-                    new ProviderSettings.OpenAiResponses(null, null, null, null),
-                    new ProviderSettings.Anthropic(null, null, null, null, "2023-06-01", 4096),
-                    new ProviderSettings.Ollama(null, null, null),
-                    new ProviderSettings.Gemini(null, null, null, null),
-                    10_000, Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), 1 << 20, 4 << 20,
-                    Duration.ZERO, new ProviderSettings.Retry(2, Duration.ofMillis(200), Duration.ofSeconds(2),
-                            Duration.ofSeconds(10)));
-        }
     }
 
     /**

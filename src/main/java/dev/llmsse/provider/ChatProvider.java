@@ -2,7 +2,9 @@ package dev.llmsse.provider;
 
 import java.util.List;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 
 import reactor.core.publisher.Flux;
 

@@ -2,7 +2,8 @@ package dev.llmsse.provider;
 
 import java.util.List;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 
 /**
  * Turns one provider's decoded wire items (SSE events or NDJSON lines) into domain events. One instance per

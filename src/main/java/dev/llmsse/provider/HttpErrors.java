@@ -7,6 +7,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;

@@ -2,6 +2,8 @@ package dev.llmsse.provider;
 
 import java.util.regex.Pattern;
 
+import dev.llmsse.chat.ProviderException;
+
 /**
  * Errors a provider reports inside a 200 stream (Anthropic's {@code event: error}, an OpenAI
  * {@code {"error":…}} chunk, Gemini's and Ollama's error objects). The client sees our own message with the

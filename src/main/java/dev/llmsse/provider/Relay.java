@@ -3,7 +3,8 @@ package dev.llmsse.provider;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
@@ -13,6 +14,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -5,9 +5,14 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.ProviderSettings;
-import dev.llmsse.stream.StreamEvent;
 import dev.llmsse.trace.RequestTrace;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +22,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.ContextView;
 import reactor.util.retry.Retry;
-
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Wraps one or more {@code provider/model} targets with what happens before the first token: retries with

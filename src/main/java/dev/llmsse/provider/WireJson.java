@@ -1,5 +1,7 @@
 package dev.llmsse.provider;
 
+import dev.llmsse.chat.ProviderException;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.JsonNode;

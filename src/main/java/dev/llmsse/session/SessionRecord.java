@@ -1,6 +1,6 @@
 package dev.llmsse.session;
 
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatRequest;
 
 /**
  * What any replica needs to run or resume a generation: the validated request and how it was made.
@@ -15,11 +15,6 @@ import dev.llmsse.provider.ChatRequest;
  */
 public record SessionRecord(String id, String model, ChatRequest request, boolean oneStep, String principal,
         Long reservedTokens) {
-
-    /** A record made without a principal (tests, and code written before client auth). */
-    public SessionRecord(String id, String model, ChatRequest request, boolean oneStep) {
-        this(id, model, request, oneStep, null, null);
-    }
 
     /** The reservation, 0 when there is none. */
     public long reserved() {

@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 /**
  * A whole answer, for clients that do not stream.
  *

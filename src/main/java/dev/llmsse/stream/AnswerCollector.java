@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 /** Folds a provider stream into one {@link Answer}; fails if the stream does not end normally. */
 final class AnswerCollector {
 

@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 /** A non-streamed answer could not be completed; carries the same error a stream would have ended with. */
 public class AnswerFailedException extends RuntimeException {
 

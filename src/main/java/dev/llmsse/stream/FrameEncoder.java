@@ -1,8 +1,9 @@
 package dev.llmsse.stream;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.session.LoggedEvent;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.json.JsonMapper;

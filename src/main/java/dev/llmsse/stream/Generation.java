@@ -1,21 +1,16 @@
 package dev.llmsse.stream;
 
-import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import reactor.core.Disposable;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 /**
@@ -27,15 +22,12 @@ import reactor.util.context.Context;
  */
 final class Generation {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Generation.class);
-
     private enum State { CREATED, RUNNING, FINISHED }
 
     private final SessionRecord record;
-    private final EventLog local;
-    private final EventLog shared;
+    private final GenerationLog log;
+    private final GenerationTimers timers;
     private final Flux<StreamEvent> source;
-    private final Settings settings;
     private final Supplier<Mono<Long>> remoteSubscribers;
     private final Consumer<Generation> onFinish;
     private final GenerationObserver observer;
@@ -44,55 +36,34 @@ final class Generation {
      * its provider calls carry that trace and id, and so do the log lines about them. Let go when the
      * generation finishes, since it holds the request's observation and through it the exchange.
      */
-    private Context request;
+    private Context trace;
 
     private static final StreamEvent.Failed INTERRUPTED =
             new StreamEvent.Failed("interrupted", "another replica took over this answer", true);
 
     private State state = State.CREATED;
-    /** Whether appends go to the shared log too; not once another replica owns it. */
-    private boolean mirrored = true;
     private int subscribers;
-    private long lastSeq;
-    private long deltas;
-    private Long reportedOutputTokens;
-    private Upstream upstream;
-    private Disposable detachTimer;
-    private Disposable deadline;
-    private IdleWatch idleWatch;
-    private Disposable ownership;
-
-    /**
-     * @param detachGrace how long to wait for a re-attach once the last subscriber left
-     * @param maxDuration hard cap on the generation's running time
-     * @param idleTimeout an upstream silent this long (before its first event too) ends the generation
-     * @param maxEvents   hard cap on the log's length
-     * @param timer       scheduler for the grace, deadline and idle timers
-     */
-    record Settings(Duration detachGrace, Duration maxDuration, Duration idleTimeout, int maxEvents,
-            Scheduler timer) {
-    }
+    private UpstreamSubscriber upstream;
 
     /**
      * @param local             the log this replica's subscribers read
      * @param shared            the log other replicas read; the same object as {@code local} for a store
      *                          that is not shared
      * @param remoteSubscribers counts subscribers on other replicas, which keep the generation attached
-     * @param request           what of the starting request's Reactor context the upstream subscription gets
+     * @param trace             what of the starting request's Reactor context the upstream subscription gets
      *                          ({@code RequestTrace.capture})
      */
-    Generation(SessionRecord record, EventLog local, EventLog shared, Flux<StreamEvent> source, Settings settings,
+    Generation(SessionRecord record, EventLog local, EventLog shared, Flux<StreamEvent> source, GenerationSettings settings,
             Supplier<Mono<Long>> remoteSubscribers, Consumer<Generation> onFinish, GenerationObserver observer,
-            Context request) {
+            Context trace) {
         this.record = record;
-        this.local = local;
-        this.shared = shared;
+        this.log = new GenerationLog(local, shared, settings.maxEvents());
+        this.timers = new GenerationTimers(record.id(), settings);
         this.source = source;
-        this.settings = settings;
         this.remoteSubscribers = remoteSubscribers;
         this.onFinish = onFinish;
         this.observer = observer;
-        this.request = request;
+        this.trace = trace;
     }
 
     String id() {
@@ -105,19 +76,19 @@ final class Generation {
 
     /** The log after {@code afterSeq}, then live; subscribing attaches, and the first attach starts the upstream. */
     Flux<LoggedEvent> follow(long afterSeq) {
-        return local.follow(afterSeq)
+        return log.follow(afterSeq)
                 .doOnSubscribe(subscription -> attach())
                 .doFinally(signal -> detach());
     }
 
     /** The position of the last logged event. */
     synchronized long lastSeq() {
-        return lastSeq;
+        return log.lastSeq();
     }
 
     /** Whether the generation has ended and a client at {@code seq} has seen its end. */
     synchronized boolean endedBy(long seq) {
-        return state == State.FINISHED && seq >= lastSeq;
+        return state == State.FINISHED && seq >= log.lastSeq();
     }
 
     synchronized boolean finished() {
@@ -131,12 +102,9 @@ final class Generation {
         }
     }
 
-    /**
-     * Output tokens produced: as the provider reported them in its final usage, otherwise (a stop, a cancel,
-     * an error) the number of text and tool-argument deltas sent, each being at least one token.
-     */
+    /** Output tokens produced ({@link GenerationLog#outputTokens()}). */
     synchronized long outputTokens() {
-        return reportedOutputTokens != null ? reportedOutputTokens : deltas;
+        return log.outputTokens();
     }
 
     /** Registers something to dispose when the generation ends, such as the renewal of its lease. */
@@ -144,7 +112,7 @@ final class Generation {
         if (state == State.FINISHED) {
             resource.dispose();
         } else {
-            ownership = resource;
+            timers.disposeWith(resource);
         }
     }
 
@@ -155,7 +123,7 @@ final class Generation {
      */
     synchronized void leaseLost() {
         if (state != State.FINISHED) {
-            mirrored = false;
+            log.stopMirroring();
             cancelWith(INTERRUPTED);
         }
     }
@@ -172,18 +140,16 @@ final class Generation {
     private synchronized void attach() {
         subscribers++;
         observer.subscribers(1);
-        disposeDetachTimer();
+        timers.endGrace();
         if (state == State.CREATED) {
             state = State.RUNNING;
-            // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-            deadline = Mono.delay(settings.maxDuration(), settings.timer()).subscribe(tick -> overtime());
-            idleWatch = new IdleWatch(settings.idleTimeout(), settings.timer(), this::silent);
+            timers.start(this::overtime, this::silent);
             observer.upstreamStarted();
             // Held before subscribing: a provider may emit, and reach the log's cap, inside subscribe() itself.
-            upstream = new Upstream();
+            upstream = new UpstreamSubscriber(this::append, this::fail, this::upstreamCompleted);
             // The upstream is subscribed here, not in the request's own chain: hand it the request's context.
-            // Its errors end the generation (Upstream.hookOnError).
-            source.contextWrite(request).subscribe(upstream);
+            // Its errors end the generation (fail).
+            source.contextWrite(trace).subscribe(upstream);
         }
     }
 
@@ -198,23 +164,17 @@ final class Generation {
 
     /** The last subscriber on another replica left: start the grace if nobody is attached here either. */
     synchronized void remoteSubscribersGone() {
-        if (subscribers == 0 && state == State.RUNNING && detachTimer == null) {
+        if (subscribers == 0 && state == State.RUNNING && !timers.inGrace()) {
             startGrace();
         }
     }
 
     private void startGrace() {
-        detachTimer = Mono.delay(settings.detachGrace(), settings.timer())
-                .then(Mono.defer(remoteSubscribers))
-                .subscribe(this::graceExpired, error -> {
-                    // Unknown counts as none: cancelled after the grace rather than kept forever.
-                    LOG.warn("could not count the remote subscribers of generation {}: {}", id(), error.toString());
-                    graceExpired(0);
-                });
+        timers.startGrace(remoteSubscribers, this::graceExpired);
     }
 
     private synchronized void graceExpired(long remote) {
-        detachTimer = null;
+        timers.endGrace();
         if (subscribers == 0 && remote == 0 && state == State.RUNNING) {
             abandon();
         }
@@ -254,23 +214,16 @@ final class Generation {
             return;
         }
         StreamEvent next = event;
-        if (idleWatch != null) {
-            idleWatch.touch();
-        }
-        count(event);
-        if (!event.terminal() && lastSeq + 1 >= settings.maxEvents()) {
+        timers.touch();
+        log.count(event);
+        if (!event.terminal() && log.full()) {
             cancelUpstream();
             next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
         }
-        lastSeq++;
-        LoggedEvent logged = FrameEncoder.encode(lastSeq, next);
-        if (logged.terminal()) {
+        if (next.terminal()) {
             state = State.FINISHED;
         }
-        local.append(logged);
-        if (shared != local && mirrored) {
-            shared.append(logged);
-        }
+        LoggedEvent logged = log.append(next);
         if (logged.terminal()) {
             observer.finished(next);
             finish();
@@ -279,18 +232,10 @@ final class Generation {
         }
     }
 
-    private void count(StreamEvent event) {
-        if (event instanceof StreamEvent.Token || event instanceof StreamEvent.ToolCallDelta) {
-            deltas++;
-        } else if (event instanceof StreamEvent.Done done && done.usage() != null) {
-            reportedOutputTokens = done.usage().outputTokens();
-        }
-    }
-
     private void fail(Throwable error) {
         Context context;
         synchronized (this) {
-            context = request;
+            context = trace;
         }
         append(UpstreamErrors.toFailed(error, context));
     }
@@ -302,43 +247,8 @@ final class Generation {
     }
 
     private void finish() {
-        request = Context.empty();
-        disposeDetachTimer();
-        if (deadline != null) {
-            deadline.dispose();
-        }
-        if (idleWatch != null) {
-            idleWatch.dispose();
-        }
-        if (ownership != null) {
-            ownership.dispose();
-        }
+        trace = Context.empty();
+        timers.dispose();
         onFinish.accept(this);
-    }
-
-    /** The generation's subscription to its provider: what it sends goes to the log. */
-    private final class Upstream extends BaseSubscriber<StreamEvent> {
-
-        @Override
-        protected void hookOnNext(StreamEvent event) {
-            append(event);
-        }
-
-        @Override
-        protected void hookOnError(Throwable error) {
-            fail(error);
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            upstreamCompleted();
-        }
-    }
-
-    private void disposeDetachTimer() {
-        if (detachTimer != null) {
-            detachTimer.dispose();
-            detachTimer = null;
-        }
     }
 }

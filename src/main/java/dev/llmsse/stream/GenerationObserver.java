@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import dev.llmsse.chat.StreamEvent;
+
 /**
  * What a generation reports about itself, for metrics. Called under the generation's monitor, so
  * implementations must be quick and never block; the calls for one generation never overlap.

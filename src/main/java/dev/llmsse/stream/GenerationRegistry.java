@@ -32,10 +32,6 @@ final class GenerationRegistry {
     private final LogBudget budget;
     private volatile java.util.function.Consumer<java.util.List<Generation>> onEvicted = evicted -> { };
 
-    GenerationRegistry(int maxLive, Duration retention, Scheduler timer) {
-        this(maxLive, retention, timer, LogBudget.unlimited());
-    }
-
     /** @param budget the byte budget of the in-memory logs, which evicts finished generations through this */
     GenerationRegistry(int maxLive, Duration retention, Scheduler timer, LogBudget budget) {
         this.maxLive = maxLive;
@@ -55,7 +51,7 @@ final class GenerationRegistry {
      *
      * @throws CapacityExceededException when the cap on live generations is reached
      */
-    Generation adopt(String id, Function<String, Generation> factory) {
+    Generation register(String id, Function<String, Generation> factory) {
         Generation existing = generations.get(id);
         if (existing != null) {
             return existing;

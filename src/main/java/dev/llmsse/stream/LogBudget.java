@@ -32,11 +32,6 @@ final class LogBudget {
         this.maxBytes = maxBytes;
     }
 
-    /** No budget (tests and code that predate it). */
-    static LogBudget unlimited() {
-        return new LogBudget(Long.MAX_VALUE);
-    }
-
     /** What to run when an append takes the total over the budget (the registry's eviction). */
     void onOver(Runnable evict) {
         this.onOver = evict;

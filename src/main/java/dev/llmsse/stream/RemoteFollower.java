@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.ReplicaBus;

@@ -47,8 +47,14 @@ class StreamConfiguration {
     }
 
     @Bean
-    StreamDrain streamDrain(StreamService streams, GatewayProperties properties) {
-        return new StreamDrain(streams, properties.shutdown().drainTimeout());
+    StreamDrain streamDrain(StreamService streams) {
+        return streams.drain();
+    }
+
+    @Bean
+    AnswerService answerService(GatewayProperties properties, ObjectProvider<GenerationGate> gate) {
+        return new AnswerService(properties.stream(), Schedulers.parallel(),
+                gate.getIfAvailable(() -> GenerationGate.OPEN));
     }
 
     /** What clients have waiting in this replica, and how many were cut for falling behind. */

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ResolvedModel;
 
 import io.micrometer.core.instrument.Counter;

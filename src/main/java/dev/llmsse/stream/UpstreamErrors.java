@@ -2,7 +2,8 @@ package dev.llmsse.stream;
 
 import java.util.concurrent.TimeoutException;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
@@ -22,8 +23,8 @@ final class UpstreamErrors {
     private UpstreamErrors() {
     }
 
-    /** @param request the context of the client request the upstream served, for the log line */
-    static StreamEvent.Failed toFailed(Throwable error, ContextView request) {
+    /** @param trace the request id and trace of the client request the upstream served, for the log line */
+    static StreamEvent.Failed toFailed(Throwable error, ContextView trace) {
         if (error instanceof ProviderException provider) {
             return new StreamEvent.Failed(provider.code(), provider.getMessage(), provider.retryable());
         }
@@ -31,7 +32,7 @@ final class UpstreamErrors {
             return IDLE_TIMEOUT;
         }
         // Unknown failures are logged here by type only: their messages may carry upstream text.
-        try (RequestTrace.LogScope scope = RequestTrace.logScope(request)) {
+        try (RequestTrace.LogScope scope = RequestTrace.logScope(trace)) {
             LOG.warn("stream failed with an unexpected {}", error.getClass().getName());
         }
         return new StreamEvent.Failed("internal_error", "the gateway failed to relay the answer", true);

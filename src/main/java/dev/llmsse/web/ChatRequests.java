@@ -3,9 +3,9 @@ package dev.llmsse.web;
 import java.util.List;
 import java.util.Set;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
 

@@ -2,7 +2,7 @@ package dev.llmsse.web;
 
 import java.util.List;
 
-import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.chat.ChatMessage;
 
 /**
  * Body of {@code POST /api/sessions}: either {@code prompt} or {@code messages}.

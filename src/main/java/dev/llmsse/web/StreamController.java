@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.llmsse.security.Caller;
 import dev.llmsse.security.Callers;
+import dev.llmsse.stream.AnswerService;
 import dev.llmsse.stream.Attachment;
 import dev.llmsse.stream.ClientConnection;
 import dev.llmsse.stream.SessionNotFoundException;
@@ -38,11 +39,13 @@ class StreamController {
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final StreamService streams;
+    private final AnswerService answers;
     private final ChatRequests requests;
     private final Callers callers;
 
-    StreamController(StreamService streams, ChatRequests requests, Callers callers) {
+    StreamController(StreamService streams, AnswerService answers, ChatRequests requests, Callers callers) {
         this.streams = streams;
+        this.answers = answers;
         this.requests = requests;
         this.callers = callers;
     }
@@ -61,7 +64,7 @@ class StreamController {
         return callers.of(exchange).flatMap(caller -> {
             ChatRequests.Validated validated = allowed(caller, requests.fromPrompt(prompt, model));
             if (wantsJson(accept)) {
-                return streams.answer(validated.model(), validated.request(), caller.id()).map(ResponseEntity::ok);
+                return answers.answer(validated.model(), validated.request(), caller.id()).map(ResponseEntity::ok);
             }
             String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
             return streams.streamPrompt(validated.model(), validated.request(), lastEventId, caller.id())

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.session.SessionRecord;
 
 import io.github.bucket4j.TimeMeter;

@@ -10,10 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ProviderException;
-import dev.llmsse.stream.StreamEvent;
 
 import reactor.core.publisher.Flux;
 

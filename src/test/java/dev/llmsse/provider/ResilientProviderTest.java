@@ -7,12 +7,16 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.ProviderSettings;
-import dev.llmsse.stream.StreamEvent;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import org.junit.jupiter.api.Test;
 
 import reactor.core.publisher.Flux;

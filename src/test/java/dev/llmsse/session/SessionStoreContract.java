@@ -9,8 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +32,7 @@ public abstract class SessionStoreContract {
 
     protected static SessionRecord record() {
         return new SessionRecord(UUID.randomUUID().toString().replace("-", "").substring(0, 22), "echo/echo",
-                new ChatRequest("echo", List.of(new ChatMessage("user", "héllo 😀\n\u2028")), "sys", 10, 0.5), false);
+                new ChatRequest("echo", List.of(new ChatMessage("user", "héllo 😀\n\u2028")), "sys", 10, 0.5), false, null, null);
     }
 
     protected static LoggedEvent token(long seq) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
 
+import dev.llmsse.chat.StreamEvent;
+
 import org.junit.jupiter.api.Test;
 
 import tools.jackson.databind.json.JsonMapper;

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
-import dev.llmsse.session.LocalReplicaBus;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -90,12 +89,10 @@ class LivenessGuardTest {
     }
 
     private StreamService service() {
-        return new StreamService(new GatewayProperties.Stream(HEARTBEAT, Duration.ofSeconds(5),
+        return StreamServiceBuilder.on(time).settings(new GatewayProperties.Stream(HEARTBEAT, Duration.ofSeconds(5),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 10, 1000),
-                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time,
-                new InMemorySessionStore(time), new LocalReplicaBus(), name -> null,
-                new Ownership("replica", Duration.ofSeconds(3), time), meters);
+                Duration.ofMinutes(5), 10, 1000, 1000))
+                .meters(meters).build();
     }
 
     private static Flux<SseFrame> frames(StreamService service, Flux<StreamEvent> upstream) {
@@ -110,6 +107,6 @@ class LivenessGuardTest {
                 return upstream;
             }
         }, "m");
-        return ((Attachment.Frames) service.streamPrompt(model, REQUEST, null).block()).frames();
+        return ((Attachment.Frames) service.streamPrompt(model, REQUEST, null, null).block()).frames();
     }
 }

@@ -6,15 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
-import dev.llmsse.session.LocalReplicaBus;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +19,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
+import reactor.util.context.Context;
 
 /**
  * Regression test for a ping sent after the terminal frame. Pings that pile up while a client reads nothing
@@ -31,17 +29,34 @@ import reactor.test.scheduler.VirtualTimeScheduler;
  */
 class NothingAfterTerminalFrameTest {
 
+    private static final ClientConnection SLOW_READER = new ClientConnection() {
+        @Override
+        public long unsentBytes() {
+            return 64 * 1024;
+        }
+
+        @Override
+        public boolean sentWithin(long millis) {
+            return true;
+        }
+
+        @Override
+        public void reset() {
+        }
+    };
+
     private final VirtualTimeScheduler timer = VirtualTimeScheduler.create();
     private final Sinks.Many<StreamEvent> upstream = Sinks.many().unicast().onBackpressureBuffer();
 
     @Test
     void pingsQueuedWhileTheClientIsSlowNeverFollowTheTerminalFrame() {
-        StreamService service = new StreamService(settings(),
-                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), timer,
-                new InMemorySessionStore(timer), new LocalReplicaBus(), name -> model(),
-                new Ownership("replica", Duration.ofSeconds(3), timer), new SimpleMeterRegistry());
-        Attachment attachment = service.streamPrompt(model(), request(), null).block();
-        Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames();
+        StreamService service = StreamServiceBuilder.on(timer).settings(settings()).models(name -> model())
+                .build();
+        Attachment attachment = service.streamPrompt(model(), request(), null, null).block();
+        // A slow client has bytes waiting on its socket: the liveness guard must take it for a slow reader,
+        // not a stall, or it ends the stream with its own frame before the answer's terminal one.
+        Flux<SseFrame> frames = ((Attachment.Frames) attachment).frames()
+                .contextWrite(Context.of(ClientConnection.class, SLOW_READER));
 
         StepVerifier.create(frames, 1)
                 .expectNextMatches(frame -> frame.retry() != null)
@@ -69,7 +84,7 @@ class NothingAfterTerminalFrameTest {
 
     private static GatewayProperties.Stream settings() {
         return new GatewayProperties.Stream(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 1000);
+                Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 1000, 1000);
     }
 
     private ResolvedModel model() {

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.ReplicaBus;
@@ -36,7 +36,7 @@ class RemoteFollowerTest {
     private final VirtualTimeScheduler time = VirtualTimeScheduler.create();
     private final InMemorySessionStore store = new InMemorySessionStore(time);
     private final List<String> calls = new CopyOnWriteArrayList<>();
-    private final SessionRecord record = new SessionRecord("g1", "echo/echo", REQUEST, false);
+    private final SessionRecord record = new SessionRecord("g1", "echo/echo", REQUEST, false, null, null);
 
     @AfterEach
     void tearDown() {
@@ -95,7 +95,7 @@ class RemoteFollowerTest {
         store.create(record, Duration.ofMinutes(5)).block();
         store.claim("g1", "owner", Duration.ofMinutes(5)).block();
         return new RemoteFollower(store, bus, Duration.ofMinutes(5), time,
-                new StreamMetrics(new SimpleMeterRegistry(), new GenerationRegistry(10, Duration.ofMinutes(1), time)));
+                new StreamMetrics(new SimpleMeterRegistry(), new GenerationRegistry(10, Duration.ofMinutes(1), time, new LogBudget(Long.MAX_VALUE))));
     }
 
     /** Records joins and leaves; a join takes as long as {@code join} does. */

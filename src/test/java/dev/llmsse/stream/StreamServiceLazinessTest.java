@@ -6,16 +6,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LocalReplicaBus;
 import dev.llmsse.session.ReplicaBus;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,11 +42,8 @@ class StreamServiceLazinessTest {
             return Flux.<StreamEvent>never().doOnCancel(() -> cancelled.set(true));
         }
     }, "m");
-    private final StreamService service = new StreamService(new GatewayProperties.Stream(Duration.ofSeconds(15),
-            Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3),
-            Duration.ofMinutes(5), Duration.ofMinutes(5), 10, 1000),
-            new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time,
-            new InMemorySessionStore(time), new ListeningBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time), new SimpleMeterRegistry());
+    private final StreamService service = StreamServiceBuilder.on(time).bus(new ListeningBus())
+            .models(name -> model).build();
 
     /** The single-replica bus, whose stop channel tells when nobody listens any more. */
     private final class ListeningBus implements ReplicaBus {
@@ -88,7 +82,7 @@ class StreamServiceLazinessTest {
 
     @Test
     void stopStopsOnlyWhenSubscribed() {
-        String id = service.createSession(model, REQUEST).block();
+        String id = service.createSession(model, REQUEST, null).block();
         Attachment.Frames attached = (Attachment.Frames) service.attachSession(id, null).block();
         attached.frames().subscribe();
 
@@ -101,15 +95,15 @@ class StreamServiceLazinessTest {
 
     @Test
     void createSessionDecidesWhenSubscribedSoThatADrainInBetweenCounts() {
-        Mono<String> create = service.createSession(model, REQUEST);
-        service.beginDrain();
+        Mono<String> create = service.createSession(model, REQUEST, null);
+        service.drain().begin();
 
         StepVerifier.create(create).verifyError(ShuttingDownException.class);
     }
 
     @Test
     void attachSessionReportsABadLastEventIdAsAnErrorSignalNotAThrow() {
-        String id = service.createSession(model, REQUEST).block();
+        String id = service.createSession(model, REQUEST, null).block();
 
         Mono<Attachment> attach = service.attachSession(id, "not-an-event-id");
 

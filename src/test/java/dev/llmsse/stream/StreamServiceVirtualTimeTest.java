@@ -8,20 +8,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.ResolvedModel;
-import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.EventLog;
-import dev.llmsse.session.LocalReplicaBus;
+import dev.llmsse.session.InMemorySessionStore;
 import dev.llmsse.session.LoggedEvent;
 import dev.llmsse.session.SessionRecord;
 import dev.llmsse.session.SessionStore;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +69,7 @@ class StreamServiceVirtualTimeTest {
     @Test
     void aDetachedGenerationSurvivesItsGraceIfSomeoneReattaches() {
         StreamService service = service(settings(Duration.ofMinutes(1), Duration.ofSeconds(5), 100));
-        String id = service.createSession(model(tokensEvery(Duration.ofSeconds(1), 100)), REQUEST).block();
+        String id = service.createSession(model(tokensEvery(Duration.ofSeconds(1), 100)), REQUEST, null).block();
 
         Disposable first = frames(service.attachSession(id, null).block()).subscribe();
         time.advanceTimeBy(Duration.ofSeconds(3));
@@ -121,10 +119,11 @@ class StreamServiceVirtualTimeTest {
 
     @Test
     void aSilentUpstreamEndsAJsonAnswerWithAnIdleTimeoutError() {
-        StreamService service = service(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100));
+        AnswerService answers = new AnswerService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 100), time,
+                GenerationGate.OPEN);
         model(Flux.never());
 
-        StepVerifier.withVirtualTime(() -> service.answer(model, REQUEST), () -> time, Long.MAX_VALUE)
+        StepVerifier.withVirtualTime(() -> answers.answer(model, REQUEST, null), () -> time, Long.MAX_VALUE)
                 .thenAwait(Duration.ofSeconds(60))
                 .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(AnswerFailedException.class)
                         .extracting(failed -> ((AnswerFailedException) failed).failure().code())
@@ -184,7 +183,7 @@ class StreamServiceVirtualTimeTest {
     void theDurationCapEndsTheStreamAndCancelsTheUpstream() {
         GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 Duration.ofMinutes(10), Duration.ofMillis(30_500), Duration.ofSeconds(3), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 10, 1000);
+                Duration.ofMinutes(5), 10, 1000, 1000);
         StreamService service = service(settings);
 
         StepVerifier.withVirtualTime(() -> dataOf(service, tokensEvery(Duration.ofSeconds(1), 100)), () -> time, 100)
@@ -199,18 +198,18 @@ class StreamServiceVirtualTimeTest {
     void aSessionNobodyAttachesToExpiresAndTheLiveCapRefusesNewOnes() {
         GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(1),
-                Duration.ofSeconds(30), 1, 1000);
+                Duration.ofSeconds(30), 1, 1000, 1000);
         StreamService service = service(settings);
         ResolvedModel model = model(tokensEvery(Duration.ofSeconds(1), 1));
-        String neverAttached = service.createSession(model, REQUEST).block();
+        String neverAttached = service.createSession(model, REQUEST, null).block();
 
         time.advanceTimeBy(Duration.ofSeconds(30));
         StepVerifier.create(service.attachSession(neverAttached, null)).verifyError(SessionNotFoundException.class);
 
-        frames(service.streamPrompt(model, REQUEST, null).block()).subscribe();
+        frames(service.streamPrompt(model, REQUEST, null, null).block()).subscribe();
         assertThat(service.liveGenerations()).isOne();
-        StepVerifier.create(service.createSession(model, REQUEST)).verifyError(CapacityExceededException.class);
-        assertThatThrownBy(() -> service.streamPrompt(model, REQUEST, null).block())
+        StepVerifier.create(service.createSession(model, REQUEST, null)).verifyError(CapacityExceededException.class);
+        assertThatThrownBy(() -> service.streamPrompt(model, REQUEST, null, null).block())
                 .isInstanceOf(CapacityExceededException.class);
         time.advanceTimeBy(Duration.ofSeconds(2));
         assertThat(service.liveGenerations()).isZero();
@@ -221,12 +220,12 @@ class StreamServiceVirtualTimeTest {
     void finishedGenerationsAreRetainedAtMostAsManyAsLiveOnesMayBe() {
         GatewayProperties.Stream settings = new GatewayProperties.Stream(Duration.ofMinutes(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 2, 1000);
+                Duration.ofMinutes(5), 2, 1000, 1000);
         StreamService service = service(settings);
         ResolvedModel model = model(Flux.just(new StreamEvent.Token("a"), new StreamEvent.Done("stop", null)));
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            String id = service.createSession(model, REQUEST).block();
+            String id = service.createSession(model, REQUEST, null).block();
             frames(service.attachSession(id, null).block()).blockLast(Duration.ofSeconds(1));
             ids.add(id);
         }
@@ -247,9 +246,9 @@ class StreamServiceVirtualTimeTest {
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNextCount(2)
                 .then(() -> {
-                    service.beginDrain();
-                    StepVerifier.create(service.createSession(model, REQUEST)).verifyError(ShuttingDownException.class);
-                    service.drain(Duration.ofMillis(10_500)).subscribe();
+                    service.drain().begin();
+                    StepVerifier.create(service.createSession(model, REQUEST, null)).verifyError(ShuttingDownException.class);
+                    service.drain().drain(Duration.ofMillis(10_500)).subscribe();
                 })
                 .thenAwait(Duration.ofMillis(10_500))
                 .expectNextCount(10)
@@ -268,7 +267,7 @@ class StreamServiceVirtualTimeTest {
                 .expectNextCount(1)
                 .thenAwait(Duration.ofSeconds(3))
                 .expectNextCount(3)
-                .then(service::beginDrain)
+                .then(() -> service.drain().begin())
                 .assertNext(hint -> {
                     assertThat(hint.retry()).isEqualTo(Duration.ofMillis(500));
                     assertThat(hint.data()).isNull();
@@ -297,10 +296,8 @@ class StreamServiceVirtualTimeTest {
     }
 
     private StreamService sharedService(SessionStore shared) {
-        return new StreamService(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000),
-                new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)), time, shared,
-                new LocalReplicaBus(), name -> model, new Ownership("replica", Duration.ofSeconds(3), time),
-                new SimpleMeterRegistry());
+        return StreamServiceBuilder.on(time).settings(settings(Duration.ofMinutes(5), Duration.ofSeconds(5), 1000))
+                .store(shared).models(name -> model).build();
     }
 
     /** The in-memory store presented as shared, whose lease renewals can be made to fail (taken by another). */
@@ -367,13 +364,11 @@ class StreamServiceVirtualTimeTest {
 
     private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
         return new GatewayProperties.Stream(heartbeat, grace, Duration.ofSeconds(60), Duration.ofMinutes(10),
-                Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, maxEvents);
+                Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 10, maxEvents, 1000);
     }
 
     private StreamService service(GatewayProperties.Stream settings) {
-        return new StreamService(settings, new GatewayProperties.Shutdown(Duration.ofSeconds(20), Duration.ofMillis(500)),
-                time, new InMemorySessionStore(time), new LocalReplicaBus(),
-                name -> model, new Ownership("replica", Duration.ofSeconds(3), time), new SimpleMeterRegistry());
+        return StreamServiceBuilder.on(time).settings(settings).models(name -> model).build();
     }
 
     /** Tokens t0, t1, … one per {@code gap} on virtual time, then done; records subscription and cancel. */
@@ -404,7 +399,7 @@ class StreamServiceVirtualTimeTest {
     }
 
     private Flux<SseFrame> framesOf(StreamService service, Flux<StreamEvent> upstream) {
-        return frames(service.streamPrompt(model(upstream), REQUEST, null).block());
+        return frames(service.streamPrompt(model(upstream), REQUEST, null, null).block());
     }
 
     /** The data of the logged frames only: no retry hint, no pings. */

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.stream.StreamEvent;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -2,22 +2,23 @@ package dev.llmsse.provider.anthropic;
 
 import java.util.List;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.ProviderSettings;
-import dev.llmsse.provider.ChatMessage;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.DecodeLimits;
 import dev.llmsse.provider.wire.SseDecoder;
-import dev.llmsse.stream.StreamEvent;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
+
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.stream.StreamEvent;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
 
 import tools.jackson.databind.JsonNode;
 

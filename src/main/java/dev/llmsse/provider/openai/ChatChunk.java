@@ -3,8 +3,8 @@ package dev.llmsse.provider.openai;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;

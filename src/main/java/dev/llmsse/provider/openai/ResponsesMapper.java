@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
-import dev.llmsse.stream.StreamEvent;
 
 import tools.jackson.databind.JsonNode;
 

@@ -1,6 +1,6 @@
 package dev.llmsse.provider.wire;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
 
 /** The errors a decoder raises; not retryable, since the same upstream would send the same bytes again. */
 final class DecodeErrors {

@@ -8,19 +8,20 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.Reconstructed;
 import dev.llmsse.provider.testing.RecordedTranscripts;
 import dev.llmsse.provider.testing.Replay;
 import dev.llmsse.provider.testing.TestTranscripts;
 import dev.llmsse.provider.wire.DecodeLimits;
-import dev.llmsse.stream.StreamEvent;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.springframework.core.io.buffer.DataBuffer;
 
 import reactor.core.publisher.Flux;
+
 import tools.jackson.databind.JsonNode;
 
 /** Every Anthropic Messages transcript, recorded and our own, at every split. */

@@ -6,10 +6,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
-import dev.llmsse.provider.ChatMessage;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.stream.StreamEvent;
 
 import org.junit.jupiter.api.Test;
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.llmsse.provider.ProviderException;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 
 import org.junit.jupiter.api.Test;
 

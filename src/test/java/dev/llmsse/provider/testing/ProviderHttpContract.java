@@ -13,12 +13,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.llmsse.provider.ChatMessage;
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.ChatProvider;
-import dev.llmsse.provider.ChatRequest;
-import dev.llmsse.provider.ProviderException;
 import dev.llmsse.provider.UpstreamHttp;
-import dev.llmsse.stream.StreamEvent;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;

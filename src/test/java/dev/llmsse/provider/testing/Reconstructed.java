@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-import dev.llmsse.provider.ProviderException;
-import dev.llmsse.stream.StreamEvent;
+import dev.llmsse.chat.ProviderException;
+import dev.llmsse.chat.StreamEvent;
 
 import reactor.core.publisher.Signal;
+
 import tools.jackson.databind.JsonNode;
 
 /**

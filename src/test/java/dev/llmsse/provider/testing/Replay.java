@@ -14,14 +14,15 @@ import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.stream.StreamEvent;
 
 import org.junit.jupiter.api.DynamicTest;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 
 import reactor.core.publisher.Flux;
+
 import tools.jackson.databind.JsonNode;
 
 /**

@@ -11,7 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.provider.testing.LeakCheckingBuffers;
 
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
 import dev.llmsse.provider.testing.Chunkings;
 
 import org.junit.jupiter.api.Test;

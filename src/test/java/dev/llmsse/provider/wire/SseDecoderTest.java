@@ -8,10 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.llmsse.provider.ProviderException;
+import dev.llmsse.chat.ProviderException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;

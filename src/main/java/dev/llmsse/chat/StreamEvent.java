@@ -1,4 +1,4 @@
-package dev.llmsse.stream;
+package dev.llmsse.chat;
 
 /**
  * What a provider stream carries, normalized across providers. Wire DTOs never leave their adapter;

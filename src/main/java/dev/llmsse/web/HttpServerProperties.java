@@ -1,4 +1,4 @@
-package dev.llmsse.config;
+package dev.llmsse.web;
 
 import java.time.Duration;
 

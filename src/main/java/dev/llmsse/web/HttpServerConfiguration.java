@@ -1,4 +1,4 @@
-package dev.llmsse.config;
+package dev.llmsse.web;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;

@@ -1,4 +1,4 @@
-package dev.llmsse.config;
+package dev.llmsse.web;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;

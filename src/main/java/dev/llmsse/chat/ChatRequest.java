@@ -1,4 +1,4 @@
-package dev.llmsse.provider;
+package dev.llmsse.chat;
 
 import java.util.List;
 

@@ -1,0 +1,68 @@
+package dev.llmsse.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layering drawn in {@code docs/architecture.md}, checked on the main classes: imports between packages
+ * run one way, an adapter is known only to itself, and HTTP server types stay at the edge.
+ */
+@AnalyzeClasses(packages = "dev.llmsse", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /** Between top-level packages ({@code stream}, {@code provider}, {@code session}, …). */
+    @ArchTest
+    static final ArchRule noCyclesBetweenPackages = slices().matching("dev.llmsse.(*)..")
+            .namingSlices("$1").should().beFreeOfCycles();
+
+    /** Also between a package and its sub-packages ({@code provider} and {@code provider.wire}, …). */
+    @ArchTest
+    static final ArchRule noCyclesBetweenSubPackages = slices().matching("dev.llmsse.(**)")
+            .namingSlices("$1").should().beFreeOfCycles();
+
+    /**
+     * An adapter is reached through its port ({@code ChatProvider}, {@code SessionStore}, …) and wired by the
+     * Spring configuration inside its own package, so removing or adding one touches nothing else.
+     */
+    @ArchTest
+    static final ArchRule openAiIsKeptToItself = adapterKeptToItself("dev.llmsse.provider.openai");
+    @ArchTest
+    static final ArchRule anthropicIsKeptToItself = adapterKeptToItself("dev.llmsse.provider.anthropic");
+    @ArchTest
+    static final ArchRule geminiIsKeptToItself = adapterKeptToItself("dev.llmsse.provider.gemini");
+    @ArchTest
+    static final ArchRule ollamaIsKeptToItself = adapterKeptToItself("dev.llmsse.provider.ollama");
+    @ArchTest
+    static final ArchRule echoIsKeptToItself = adapterKeptToItself("dev.llmsse.provider.echo");
+    @ArchTest
+    static final ArchRule redisIsKeptToItself = adapterKeptToItself("dev.llmsse.session.redis");
+
+    /**
+     * The HTTP edge is {@code web} (controllers, problems, request filters) with the two packages whose
+     * filters run before a controller: {@code security} (who is calling) and {@code limit} (request rate,
+     * connection cap). Both read the exchange because they act before any handler; the core
+     * ({@code stream}, {@code session}, {@code provider}, {@code chat}) never sees an HTTP server type.
+     */
+    @ArchTest
+    static final ArchRule httpServerTypesOnlyAtTheEdge = noClasses()
+            .that().resideOutsideOfPackages("dev.llmsse.web..", "dev.llmsse.security..", "dev.llmsse.limit..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework.http.server..",
+                    "org.springframework.web.server..", "reactor.netty.http.server..")
+            .because("web, security and limit are the HTTP edge (docs/architecture.md)");
+
+    /** The conversation model is what every side shares, so it depends on none of them. */
+    @ArchTest
+    static final ArchRule chatDependsOnNothingOfOurs = noClasses().that().resideInAPackage("dev.llmsse.chat..")
+            .should().dependOnClassesThat().resideOutsideOfPackages("dev.llmsse.chat..", "java..");
+
+    private static ArchRule adapterKeptToItself(String adapter) {
+        return noClasses().that().resideOutsideOfPackage(adapter + "..")
+                .should().dependOnClassesThat().resideInAPackage(adapter + "..")
+                .because(adapter + " is an adapter: reached through its port, wired inside its own package");
+    }
+}
