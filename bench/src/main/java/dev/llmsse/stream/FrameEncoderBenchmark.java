@@ -3,6 +3,7 @@ package dev.llmsse.stream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.session.LoggedEvent;
 
 import io.netty.buffer.ByteBuf;
