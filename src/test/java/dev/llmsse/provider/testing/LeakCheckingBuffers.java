@@ -7,6 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 
@@ -57,24 +59,17 @@ public final class LeakCheckingBuffers {
      * then fails naming where the first unreleased one was allocated.
      */
     public void assertAllReleased(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<Allocation> leaked = allocations.stream().filter(allocation -> allocation.buf().refCnt() > 0)
-                    .toList();
-            if (leaked.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(leaked.size() + " of " + allocations.size() + " buffers not released",
-                        leaked.get(0).where());
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for buffers to be released", e);
-            }
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5)).until(() -> unreleased().isEmpty());
+        } catch (ConditionTimeoutException timedOut) {
+            List<Allocation> leaked = unreleased();
+            throw new AssertionError(leaked.size() + " of " + allocations.size() + " buffers not released",
+                    leaked.get(0).where());
         }
+    }
+
+    private List<Allocation> unreleased() {
+        return allocations.stream().filter(allocation -> allocation.buf().refCnt() > 0).toList();
     }
 
     /** {@link #assertAllReleased(Duration)} with one second, the way Spring's leak checks wait. */
