@@ -116,7 +116,7 @@ class CompletionRequests {
                 throw InvalidCompletionRequest.unsupported(where + "[" + i + "]",
                         "only text content parts ({\"type\": \"text\", \"text\": …}) are supported yet");
             }
-            text.append(text.length() == 0 ? "" : "\n").append(part.path("text").asString());
+            text.append(i == 0 ? "" : "\n").append(part.path("text").asString());
         }
         return text.toString();
     }
