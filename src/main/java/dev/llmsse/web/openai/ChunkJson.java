@@ -15,29 +15,21 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code model}, one choice with {@code index} 0, its {@code delta}, {@code logprobs} null and
  * {@code finish_reason} (null until the last).
  */
-final class ChunkJson {
+record ChunkJson(String completionId, String model, long created, String textPrefix, String textPrefixWithRole) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String OBJECT = "chat.completion.chunk";
     private static final String TEXT_SUFFIX = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
 
-    private final String completionId;
-    private final String model;
-    private final long created;
-    private final String textPrefix;
-    private final String textPrefixWithRole;
-
-    ChunkJson(String completionId, String model, long created) {
-        this.completionId = completionId;
-        this.model = model;
-        this.created = created;
+    /** The chunks of the response {@code completionId} answering {@code model}, created at {@code created}. */
+    static ChunkJson of(String completionId, String model, long created) {
         StringBuilder head = new StringBuilder("{\"id\":\"");
         JsonStringEncoder.getInstance().quoteAsString(completionId, head);
         head.append("\",\"object\":\"" + OBJECT + "\",\"created\":").append(created).append(",\"model\":\"");
         JsonStringEncoder.getInstance().quoteAsString(model, head);
         head.append("\",\"choices\":[{\"index\":0,\"delta\":{");
-        this.textPrefix = head + "\"content\":\"";
-        this.textPrefixWithRole = head + "\"role\":\"assistant\",\"content\":\"";
+        return new ChunkJson(completionId, model, created, head + "\"content\":\"",
+                head + "\"role\":\"assistant\",\"content\":\"");
     }
 
     /** A text chunk for a token already escaped as a JSON string's content. */

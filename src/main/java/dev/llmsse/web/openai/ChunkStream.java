@@ -72,7 +72,7 @@ final class ChunkStream {
         }
         if (frame.id() != null && json == null) {
             EventId id = EventId.parse(frame.id());
-            json = new ChunkJson("chatcmpl-" + (id == null ? frame.id() : id.generationId()), model, created);
+            json = ChunkJson.of("chatcmpl-" + (id == null ? frame.id() : id.generationId()), model, created);
         }
         String out = frame.event() == null ? message(frame) : named(frame);
         return out == null ? null : bytes(out);
@@ -146,7 +146,7 @@ final class ChunkStream {
     private ChunkJson chunks() {
         if (json == null) {
             // Every event of the core that becomes a chunk has an id; this is only a guard.
-            json = new ChunkJson("chatcmpl-unknown", model, created);
+            json = ChunkJson.of("chatcmpl-unknown", model, created);
         }
         return json;
     }

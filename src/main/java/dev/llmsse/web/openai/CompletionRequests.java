@@ -5,10 +5,15 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.security.Caller;
+import dev.llmsse.security.Callers;
 import dev.llmsse.web.ChatRequests;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,20 +23,27 @@ import tools.jackson.databind.JsonNode;
  * non-text content parts. Dropping them would answer a different question than the one asked.
  */
 @Component
-class CompletionRequests {
+record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensCeiling) {
 
     private static final String TOOLS_UNSUPPORTED = "tool calling is not supported by this gateway yet: "
             + "send no tools, tool_choice, tool_calls or tool messages (docs/compatibility.md)";
 
-    private final ChatRequests requests;
-    private final int maxTokensCeiling;
-
-    CompletionRequests(ChatRequests requests, GatewayProperties properties) {
-        this.requests = requests;
-        this.maxTokensCeiling = properties.limits().maxTokens();
+    @Autowired
+    CompletionRequests(ChatRequests requests, Callers callers, GatewayProperties properties) {
+        this(requests, callers, properties.limits().maxTokens());
     }
 
-    /** The validated request, with its model resolved; throws 400, 413 or 403-worthy exceptions. */
+    /** A request of this caller that passed every check, its model on the caller's allow-list. */
+    record Admitted(Caller caller, ChatRequests.Validated validated) {
+    }
+
+    /** Who asks and what, validated; errors with the 400, 403 or 413 the request deserves. */
+    Mono<Admitted> admit(CompletionRequest body, ServerWebExchange exchange) {
+        return callers.of(exchange).map(caller -> new Admitted(caller,
+                ChatRequests.allowedFor(caller, translate(body))));
+    }
+
+    /** The validated request, with its model resolved; throws 400 or 413 exceptions. */
     ChatRequests.Validated translate(CompletionRequest body) {
         if (body == null) {
             throw InvalidCompletionRequest.invalid(null, "a JSON body is required");

@@ -3,8 +3,6 @@ package dev.llmsse.web.openai;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-import dev.llmsse.provider.ProviderRegistry;
-import dev.llmsse.security.Callers;
 import dev.llmsse.stream.AnswerService;
 import dev.llmsse.stream.Attachment;
 import dev.llmsse.stream.StreamService;
@@ -13,7 +11,6 @@ import dev.llmsse.web.EventStreamResponse;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -24,57 +21,36 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The OpenAI-compatible routes. A stream is a one-step generation of the core, like {@code GET /api/llm}: the same
+ * {@code POST /v1/chat/completions}. A stream is a one-step generation of the core, like {@code GET /api/llm}: the same
  * admission, heartbeats, cancel on disconnect and limits, and a resend of the same request with
  * {@code Last-Event-ID} resumes it on any replica. A non-streaming request is the core's JSON answer.
  */
 @RestController
-class OpenAiController {
+record OpenAiController(StreamService streams, AnswerService answers, CompletionRequests requests) {
 
     private static final byte[] ONLY_DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-
-    private final StreamService streams;
-    private final AnswerService answers;
-    private final CompletionRequests requests;
-    private final Callers callers;
-    private final ProviderRegistry providers;
-
-    OpenAiController(StreamService streams, AnswerService answers, CompletionRequests requests, Callers callers,
-            ProviderRegistry providers) {
-        this.streams = streams;
-        this.answers = answers;
-        this.requests = requests;
-        this.callers = callers;
-        this.providers = providers;
-    }
 
     /** A chat completion, streamed when the body says {@code "stream": true}. */
     @PostMapping(path = "/v1/chat/completions", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> completions(@RequestBody CompletionRequest body,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             ServerWebExchange exchange) {
-        return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.translate(body));
+        return requests.admit(body, exchange).flatMap(admitted -> {
+            ChatRequests.Validated validated = admitted.validated();
+            String principal = admitted.caller().id();
             if (!body.streaming()) {
                 // JSON whatever Accept prefers: negotiation would pick the SSE writer for text/event-stream.
-                return answers.answer(validated.model(), validated.request(), caller.id())
+                return answers.answer(validated.model(), validated.request(), principal)
                         .map(answer -> ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
                                 .body(Completion.of(answer)));
             }
             String model = validated.model().qualifiedName();
             long created = Instant.now().getEpochSecond();
-            return streams.streamPrompt(validated.model(), validated.request(), lastEventId, caller.id())
+            return streams.streamPrompt(validated.model(), validated.request(), lastEventId, principal)
                     .flatMap(attachment -> EventStreamResponse.write(chunks(attachment, model, created),
                             exchange.getResponse()))
                     .then(Mono.empty());
         });
-    }
-
-    /** The models a client may name (see {@link ModelList}). */
-    @GetMapping("/v1/models")
-    ResponseEntity<ModelList> models() {
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
-                .body(ModelList.of(providers.available(), providers.defaultModel()));
     }
 
     /**

@@ -54,7 +54,7 @@ class ChunkStreamTest {
     /** The spliced text chunk and the mapper's chunks have one shape: the first names the role, as OpenAI's does. */
     @Test
     void theSplicedTextChunkIsTheMappersShape() {
-        ChunkJson chunks = new ChunkJson("chatcmpl-x", "echo/\"echo\"", 7);
+        ChunkJson chunks = ChunkJson.of("chatcmpl-x", "echo/\"echo\"", 7);
 
         JsonNode text = JSON.readTree(chunks.text("a\\\"b", true));
         JsonNode finish = JSON.readTree(chunks.finish("stop", true));
