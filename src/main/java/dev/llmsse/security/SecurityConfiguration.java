@@ -140,7 +140,11 @@ class SecurityConfiguration {
         cors.setMaxAge(settings.maxAge());
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);
-        source.registerCorsConfiguration("/v1/**", cors);
+        // OpenAI's JavaScript SDK, used from a page, sends headers of its own (x-stainless-os, …) and refuses
+        // to run when a preflight does not allow them: the OpenAI-compatible door takes any request header.
+        CorsConfiguration openAi = new CorsConfiguration(cors);
+        openAi.setAllowedHeaders(List.of(CorsConfiguration.ALL));
+        source.registerCorsConfiguration("/v1/**", openAi);
         http.addFilterAt(new CorsPolicy(source), SecurityWebFiltersOrder.CORS);
     }
 }
