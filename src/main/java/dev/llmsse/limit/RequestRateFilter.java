@@ -14,7 +14,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code gateway.limits.requests-per-minute}: every {@code /api/**} request counts against its caller (the
+ * {@code gateway.limits.requests-per-minute}: every {@code /api/**} and {@code /v1/**} request counts against its caller (the
  * authenticated principal, else the client address); past the limit, 429 with {@code Retry-After}.
  * Runs after Spring Security, which has resolved the principal by then.
  *
@@ -30,6 +30,8 @@ final class RequestRateFilter implements WebFilter {
 
     /** Every API path, matched like a handler mapping matches its routes (decoded segments). */
     static final PathPattern API = PathPatternParser.defaultInstance.parse("/api/**");
+    /** The OpenAI-compatible door's paths, counted like ours. */
+    static final PathPattern OPENAI = PathPatternParser.defaultInstance.parse("/v1/**");
 
     private final Limiter limiter;
     private final Callers callers;
@@ -41,7 +43,8 @@ final class RequestRateFilter implements WebFilter {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (!API.matches(exchange.getRequest().getPath().pathWithinApplication())) {
+        var path = exchange.getRequest().getPath().pathWithinApplication();
+        if (!API.matches(path) && !OPENAI.matches(path)) {
             return chain.filter(exchange);
         }
         return callers.of(exchange)

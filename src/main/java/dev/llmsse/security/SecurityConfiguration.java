@@ -35,15 +35,16 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
  * Client authentication per {@code gateway.auth.mode} (see {@code docs/security.md}). Stateless: no
  * session cookie, no CSRF token (credentials are headers, never ambient), no saved requests.
  *
- * <p>Open in every mode: the chat page and its assets, {@code GET /api/models}, the health and Prometheus
- * endpoints, and {@code GET /api/sessions/{id}/stream}, whose 128-bit id is the capability (a browser's
- * {@code EventSource} cannot send headers). Every other {@code /api/**} request needs a key or a token.
+ * <p>Open in every mode: the chat page and its assets, {@code GET /api/models} and {@code GET /v1/models}, the
+ * health and Prometheus endpoints, and {@code GET /api/sessions/{id}/stream}, whose 128-bit id is the capability
+ * (a browser's {@code EventSource} cannot send headers). Every other {@code /api/**} or {@code /v1/**} request
+ * needs a key or a token; the OpenAI-compatible door's clients send theirs as {@code Authorization: Bearer}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
-    private static final String[] OPEN_API = {"/api/models", "/api/sessions/*/stream"};
+    private static final String[] OPEN_API = {"/api/models", "/api/sessions/*/stream", "/v1/models"};
     private static final String[] OPERATIONS = {"/actuator/health", "/actuator/health/**", "/actuator/prometheus"};
 
     @Bean
@@ -75,7 +76,7 @@ class SecurityConfiguration {
                 .pathMatchers(HttpMethod.OPTIONS).permitAll()
                 .pathMatchers(OPERATIONS).permitAll()
                 .pathMatchers(HttpMethod.GET, OPEN_API).permitAll()
-                .pathMatchers("/api/**", "/actuator/**").authenticated()
+                .pathMatchers("/api/**", "/v1/**", "/actuator/**").authenticated()
                 .anyExchange().permitAll());
         if (auth.mode() == AuthMode.API_KEY) {
             ApiKeys keys = new ApiKeys(auth.apiKeys());
@@ -139,6 +140,11 @@ class SecurityConfiguration {
         cors.setMaxAge(settings.maxAge());
         UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
         source.registerCorsConfiguration("/api/**", cors);
+        // OpenAI's JavaScript SDK, used from a page, sends headers of its own (x-stainless-os, …) and refuses
+        // to run when a preflight does not allow them: the OpenAI-compatible door takes any request header.
+        CorsConfiguration openAi = new CorsConfiguration(cors);
+        openAi.setAllowedHeaders(List.of(CorsConfiguration.ALL));
+        source.registerCorsConfiguration("/v1/**", openAi);
         http.addFilterAt(new CorsPolicy(source), SecurityWebFiltersOrder.CORS);
     }
 }

@@ -1,5 +1,9 @@
 package dev.llmsse.stream;
 
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 import dev.llmsse.chat.StreamEvent;
 
 /** Folds a provider stream into one {@link Answer}; fails if the stream does not end normally. */
@@ -7,6 +11,8 @@ final class AnswerCollector {
 
     private final String model;
     private final StringBuilder text = new StringBuilder();
+    // By the index the provider gave each call, so that they come out in the model's order.
+    private final Map<Integer, ToolCallParts> toolCalls = new TreeMap<>();
     private StreamEvent.Done done;
     private long deltas;
 
@@ -18,7 +24,13 @@ final class AnswerCollector {
         if (event instanceof StreamEvent.Token token) {
             text.append(token.text());
             deltas++;
-        } else if (event instanceof StreamEvent.ToolCallDelta) {
+        } else if (event instanceof StreamEvent.ToolCallStart start) {
+            toolCalls.put(start.index(), new ToolCallParts(start.id(), start.name(), new StringBuilder()));
+        } else if (event instanceof StreamEvent.ToolCallDelta delta) {
+            ToolCallParts call = toolCalls.get(delta.index());
+            if (call != null) {
+                call.arguments().append(delta.arguments());
+            }
             deltas++;
         } else if (event instanceof StreamEvent.Done finished) {
             done = finished;
@@ -37,6 +49,11 @@ final class AnswerCollector {
             throw new AnswerFailedException(
                     new StreamEvent.Failed("truncated", "the provider ended without finishing the answer", true));
         }
-        return new Answer(model, text.toString(), done.finishReason(), done.usage());
+        List<Answer.ToolCall> calls = toolCalls.values().stream()
+                .map(call -> new Answer.ToolCall(call.id(), call.name(), call.arguments().toString())).toList();
+        return new Answer(model, text.toString(), done.finishReason(), done.usage(), calls);
+    }
+
+    private record ToolCallParts(String id, String name, StringBuilder arguments) {
     }
 }

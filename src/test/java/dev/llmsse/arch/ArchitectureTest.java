@@ -43,6 +43,21 @@ class ArchitectureTest {
     static final ArchRule redisIsKeptToItself = adapterKeptToItself("dev.llmsse.session.redis");
 
     /**
+     * A client dialect ({@code web.openai}: the OpenAI-compatible door) is a translation at the edge, reached only
+     * through its routes: nothing outside it imports it, so adding or removing one touches nothing else. It may
+     * use {@code web} (validation, the event-stream writer) and the core below, never the other way round.
+     */
+    @ArchTest
+    static final ArchRule dialectsAreKeptToThemselves = noClasses().that().resideOutsideOfPackage("dev.llmsse.web.*..")
+            .should().dependOnClassesThat().resideInAPackage("dev.llmsse.web.*..")
+            .because("a dialect under web (web.openai) is reached through its routes, not imported");
+
+    /** Dialects do not build on one another either: each translates to and from our own request and events. */
+    @ArchTest
+    static final ArchRule dialectsAreIndependent = slices().matching("dev.llmsse.web.(*)..")
+            .should().notDependOnEachOther();
+
+    /**
      * The HTTP edge is {@code web} (controllers, problems, request filters) with the two packages whose
      * filters run before a controller: {@code security} (who is calling) and {@code limit} (request rate,
      * connection cap). Both read the exchange because they act before any handler; the core

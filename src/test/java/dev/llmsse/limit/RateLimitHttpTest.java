@@ -79,6 +79,23 @@ class RateLimitHttpTest {
                 .isGreaterThanOrEqualTo(1);
     }
 
+    /** The OpenAI-compatible door counts like our API, and its 429 is OpenAI's error document. */
+    @Test
+    void theOpenAiDoorCountsAgainstTheRequestRateAndRefusesInItsShape() {
+        for (int i = 0; i < 20; i++) {
+            assertThat(get("/v1/models", "10.0.9.1").getStatusCode().value()).isEqualTo(200);
+        }
+        ResponseEntity<String> refused = get("/v1/models", "10.0.9.1");
+
+        assertThat(refused.getStatusCode().value()).isEqualTo(429);
+        assertThat(refused.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isNotBlank();
+        assertThat(refused.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
+        JsonNode error = JSON.readTree(refused.getBody()).get("error");
+        assertThat(error.get("type").asString()).isEqualTo("rate_limit_error");
+        assertThat(error.get("code").asString()).isEqualTo("rate_limited");
+        assertThat(error.get("message").asString()).isEqualTo("rate limit reached: requests-per-minute");
+    }
+
     @Test
     void theThirdConcurrentAnswerGets429BeforeAnyStreamOpensAndPassesOnceOneEnds() throws Exception {
         String client = "10.0.1.1";

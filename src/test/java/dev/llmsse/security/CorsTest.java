@@ -51,6 +51,22 @@ class CorsTest {
         assertThat(simple.getHeaders().getAccessControlAllowOrigin()).isNull();
     }
 
+    /** OpenAI's JavaScript SDK in a page sends its own headers: the /v1 door allows them to configured origins. */
+    @Test
+    void theOpenAiDoorAllowsTheSdksOwnHeadersToConfiguredOrigins() {
+        String sdkHeaders = "authorization,content-type,x-stainless-os,x-stainless-retry-count";
+        ResponseEntity<String> allowed = preflight("/v1/chat/completions", "https://chat.example.com", sdkHeaders);
+        assertThat(allowed.getStatusCode().value()).isEqualTo(200);
+        assertThat(allowed.getHeaders().getAccessControlAllowHeaders()).anyMatch("x-stainless-os"::equalsIgnoreCase);
+        assertThat(allowed.getHeaders().getAccessControlAllowCredentials()).isTrue();
+
+        assertThat(preflight("/v1/chat/completions", "https://evil.example.net", sdkHeaders).getStatusCode().value())
+                .isEqualTo(403);
+        // Our own API keeps its list: the browser then refuses to send headers the answer does not name.
+        assertThat(preflight("/api/sessions", "https://chat.example.com", sdkHeaders).getHeaders()
+                .getAccessControlAllowHeaders()).noneMatch("x-stainless-os"::equalsIgnoreCase);
+    }
+
     @Test
     void credentialsWithAWildcardOriginStopTheStartup() {
         Map<String, String> wildcard = Map.of("gateway.cors.allowed-origins", "*",
@@ -93,10 +109,14 @@ class CorsTest {
     }
 
     private ResponseEntity<String> preflight(String origin) {
-        return WebClient.create("http://127.0.0.1:" + port).options().uri("/api/sessions")
+        return preflight("/api/sessions", origin, "authorization,content-type,traceparent");
+    }
+
+    private ResponseEntity<String> preflight(String path, String origin, String headers) {
+        return WebClient.create("http://127.0.0.1:" + port).options().uri(path)
                 .header(HttpHeaders.ORIGIN, origin)
                 .header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
-                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type,traceparent")
+                .header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, headers)
                 .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(10));
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
+import dev.llmsse.support.OpenAiStreamConformance;
 import dev.llmsse.support.RawHttpClient;
 import dev.llmsse.support.RawHttpClient.Exchange;
 import dev.llmsse.support.RawHttpClient.Request;
@@ -53,6 +54,9 @@ import tools.jackson.databind.json.JsonMapper;
  * made ambiguous or malformed in one place (duplicate keys, coerced scalars, overlong or surrogate UTF-8,
  * lone surrogate escapes), which must be exactly 400 {@code bad_request}.
  *
+ * <p>Issue 16 added the OpenAI-compatible door ({@link OpenAiFuzzCase}), from a third seeded stream: there every
+ * error is OpenAI's error document instead of a problem, and every stream is checked as OpenAI's clients read it.
+ *
  * <p>Why not jqwik, although it is on the test classpath and does run on this JUnit Platform 6 with
  * Surefire (checked with a probe property): jqwik 1.10 ships an "Anti-AI Usage Clause" asking that AI coding
  * agents not use it, and this suite was written by one. So it is a plain parameterized test over seeded
@@ -83,6 +87,7 @@ class EndpointFuzzTest {
     private static final long BASE_SEED = Long.getLong("fuzz.seed", DEFAULT_SEED);
     private static final int TRIES = Integer.getInteger("fuzz.tries", 200);
     private static final int MAX_PROMPT_CHARS = 300;
+    private static final int MAX_BODY_BYTES = 8192;
     private static final Set<String> ALLOWED_MODELS = Set.of("echo/echo", "echo/tiny");
     private static final long RETRY_MILLIS = 3000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -105,7 +110,10 @@ class EndpointFuzzTest {
             "GET /api/sessions/*/stream 200", "GET /api/sessions/*/stream 400", "GET /api/sessions/*/stream 404",
             "GET /api/sessions/*/stream 204", "POST /api/sessions/*/stop 204", "POST /api/sessions/*/stop 404",
             "answer done", "answer error too_long", "resume rest", "resume 204", "stream with pings",
-            "strict json 400", "unnormalised path refused");
+            "strict json 400", "unnormalised path refused",
+            "POST /v1/chat/completions 200", "POST /v1/chat/completions 400", "POST /v1/chat/completions 413",
+            "GET /v1/models 200", "GET /v1/chat/completions 405", "openai stream done", "openai json",
+            "openai resume rest", "openai unsupported_parameter", "openai invalid_value", "openai unknown_model");
 
     @AfterAll
     static void everyKindOfOutcomeCameUp() {
@@ -115,7 +123,7 @@ class EndpointFuzzTest {
         }
     }
 
-    private static void count(String outcome) {
+    static void count(String outcome) {
         OUTCOMES.computeIfAbsent(outcome, key -> new AtomicInteger()).incrementAndGet();
     }
 
@@ -139,6 +147,11 @@ class EndpointFuzzTest {
             case 0 -> strictJson(gen);
             case 1 -> unnormalisedPath(gen);
             default -> { }
+        }
+        // Issue 16: the OpenAI-compatible door, half of the time, from a third seeded stream for the same reason.
+        Gen openAi = new Gen(new Random(seed * 37 + 16), seed * 37 + 16);
+        if (openAi.random.nextBoolean()) {
+            new OpenAiFuzzCase(openAi, this::call, MAX_PROMPT_CHARS, MAX_BODY_BYTES).run();
         }
     }
 
@@ -421,7 +434,7 @@ class EndpointFuzzTest {
     }
 
     /** Sends a request and reads the whole answer, which must pass the checks every answer must pass. */
-    private Response call(Request request) throws IOException {
+    Response call(Request request) throws IOException {
         return exchange(request).checked();
     }
 
@@ -475,12 +488,17 @@ class EndpointFuzzTest {
     }
 
     /** One complete response, with the checks every answer must pass. */
-    private record Response(Request request, int status, RawHttpClient.Headers headers, byte[] body) {
+    record Response(Request request, int status, RawHttpClient.Headers headers, byte[] body) {
 
-        /** What every answer must be: no server error, problem JSON for every error, no body with 204. */
+        /**
+         * What every answer must be: no server error, problem JSON for every error (OpenAI's error document on the
+         * OpenAI-compatible door's {@code /v1} routes), no body with 204.
+         */
         Response checked() {
             assertThat(status).as("a server error: %s", this).isLessThan(500);
-            if (status >= 400) {
+            if (status >= 400 && openAiRoute()) {
+                openAiError();
+            } else if (status >= 400) {
                 problem();
             }
             if (status == 204) {
@@ -541,6 +559,38 @@ class EndpointFuzzTest {
             }
         }
 
+        /** Whether the request went to the OpenAI-compatible door ({@code /v1}, however its letters are spelled). */
+        boolean openAiRoute() {
+            String path = decodeLetters(request.target().replaceFirst("\\?.*", ""));
+            return path.equals("/v1") || path.startsWith("/v1/");
+        }
+
+        /** OpenAI's error document: {@code {"error": {message, type, param, code}}} and nothing else. */
+        JsonNode openAiError() {
+            JsonNode document = json(MediaType.APPLICATION_JSON);
+            assertThat(document.propertyNames()).as(toString()).containsExactly("error");
+            JsonNode error = document.get("error");
+            assertThat(error.propertyNames()).as(toString()).containsExactly("message", "type", "param", "code");
+            assertThat(error.path("message").stringValue(null)).as("message in " + this).isNotBlank();
+            assertThat(error.path("code").stringValue(null)).as("code in " + this).isNotBlank();
+            return error;
+        }
+
+        /** An event stream of the OpenAI-compatible door, checked as OpenAI's clients read it. */
+        OpenAiStreamConformance.Stream openAiStream() {
+            assertStatus(200);
+            assertThat(isEventStream()).as(toString()).isTrue();
+            try {
+                OpenAiStreamConformance.Stream stream = OpenAiStreamConformance.assertWellFormed(body);
+                if (stream.heartbeats() > 0) {
+                    count("openai stream with heartbeats");
+                }
+                return stream;
+            } catch (AssertionError malformed) {
+                throw new AssertionError(malformed.getMessage() + "\nfor " + this, malformed);
+            }
+        }
+
         private void problem() {
             JsonNode problem = json(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(problem.path("status").asInt()).as(toString()).isEqualTo(status);
@@ -562,9 +612,10 @@ class EndpointFuzzTest {
         }
     }
 
-    /** Undoes {@link Gen#spelled}: percent-encoded letters back to letters. */
+    /** Undoes {@link Gen#spelled}: percent-encoded letters and digits back to themselves. */
     private static String decodeLetters(String path) {
-        java.util.regex.Matcher escape = java.util.regex.Pattern.compile("%([46][0-9A-Fa-f]|[57][0-9Aa])").matcher(path);
+        java.util.regex.Matcher escape = java.util.regex.Pattern.compile("%(3[0-9]|[46][0-9A-Fa-f]|[57][0-9Aa])")
+                .matcher(path);
         StringBuilder plain = new StringBuilder();
         while (escape.find()) {
             escape.appendReplacement(plain, String.valueOf((char) Integer.parseInt(escape.group(1), 16)));
@@ -573,7 +624,7 @@ class EndpointFuzzTest {
         return plain.toString();
     }
 
-    private static String encode(String text) {
+    static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
@@ -602,7 +653,7 @@ class EndpointFuzzTest {
     }
 
     /** Generators of hostile inputs, all drawn from one seeded {@link Random}. */
-    private static final class Gen {
+    static final class Gen {
 
         private static final String[] NASTY = {
             "\n", "\r", "\r\n", "\n\n", "\r\r", "data: x", "\ndata: injected\n\n", "id: 1", "event: e", "retry: 1",
@@ -825,7 +876,7 @@ class EndpointFuzzTest {
                 }
                 String segment = segments[i];
                 // Only the fixed segments (api, llm, sessions, stream, stop): ids stay as they are.
-                boolean fixed = segment.matches("api|llm|sessions|stream|stop|models");
+                boolean fixed = segment.matches("api|llm|sessions|stream|stop|models|v1|chat|completions");
                 for (char c : segment.toCharArray()) {
                     spelled.append(fixed && choice.nextInt(3) == 0 ? String.format("%%%02X", (int) c) : String.valueOf(c));
                 }

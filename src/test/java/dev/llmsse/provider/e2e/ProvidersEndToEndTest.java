@@ -3,6 +3,7 @@ package dev.llmsse.provider.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +14,8 @@ import dev.llmsse.provider.testing.TestTranscripts;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import tools.jackson.databind.JsonNode;
 
@@ -62,5 +65,31 @@ class ProvidersEndToEndTest extends GatewayAgainstFakeUpstreams {
         assertThat(frames.stream().filter(frame -> "tool_start".equals(frame.event())).findFirst().orElseThrow()
                 .json().path("name").asString()).isEqualTo("get_weather");
         assertThat(last(frames).json().path("finishReason").asString()).isEqualTo("tool_calls");
+    }
+
+    /** The JSON answer keeps the tool calls the stream carried; a text answer reads as it always did. */
+    @Test
+    void theJsonAnswerCarriesToolCallsOnlyWhenThereAreSome() {
+        Path file = TestTranscripts.dir("anthropic").resolve("text-then-tool-use.sse");
+        UPSTREAM.answer(byPath(Map.of("/v1/messages", request -> FakeUpstream.Reply.stream("text/event-stream",
+                List.of(Replay.bytes(file))))));
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+
+        JsonNode withTool = answer(client, "anthropic/claude-test");
+        JsonNode text = answer(client, "echo/echo");
+
+        assertThat(withTool.path("finishReason").asString()).isEqualTo("tool_calls");
+        JsonNode call = withTool.path("toolCalls").path(0);
+        assertThat(call.path("id").asString()).isEqualTo("toolu_1");
+        assertThat(call.path("name").asString()).isEqualTo("get_weather");
+        assertThat(call.path("arguments").asString()).isEqualTo("{\"location\": \"K\u00f6ln\"}");
+        assertThat(text.propertyNames()).containsExactly("model", "text", "finishReason", "usage");
+    }
+
+    private static JsonNode answer(WebClient client, String model) {
+        return dev.llmsse.provider.WireJson.parse(client.get()
+                .uri(uri -> uri.path("/api/llm").queryParam("prompt", "hi").queryParam("model", model).build())
+                .accept(MediaType.APPLICATION_JSON).retrieve().bodyToMono(byte[].class)
+                .block(Duration.ofSeconds(20)));
     }
 }

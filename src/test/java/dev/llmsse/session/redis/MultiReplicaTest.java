@@ -3,6 +3,7 @@ package dev.llmsse.session.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
+import dev.llmsse.support.OpenAiStreamConformance;
 import dev.llmsse.support.ProbeProvider;
+import dev.llmsse.support.RawHttpClient;
 import dev.llmsse.support.RawSseConnection;
 import dev.llmsse.support.RealRedis;
 import dev.llmsse.support.Replica;
+import dev.llmsse.support.SseParser;
 import dev.llmsse.support.SseFrames;
 import dev.llmsse.support.SseFrames.Frame;
 
@@ -90,6 +94,50 @@ class MultiReplicaTest {
         }
         assertThat(b.probe().calls()).as("B never ran a generation itself").isEmpty();
         assertThat(a.probe().calls()).hasSize(50);
+    }
+
+    /**
+     * The OpenAI-compatible door resumes the same way: the same request sent to B with the last id a client got
+     * from A continues A's answer, whose chunks B follows from the shared log.
+     */
+    @Test
+    void anOpenAiStreamCutOnAResumesOnB() throws Exception {
+        int tokens = 20;
+        for (int round = 0; round < 5; round++) {
+            byte[] body = ("{\"model\":\"probe/0-5-" + tokens + "\",\"stream\":true,"
+                    + "\"messages\":[{\"role\":\"user\",\"content\":\"openai round " + round + "\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            int cutAfter = 1 + round * 3;
+            SseParser onA = new SseParser();
+            try (RawHttpClient.Exchange exchange = new RawHttpClient(a.port()).send(completion(body))) {
+                while (onA.frames().stream().filter(frame -> frame.id() != null).count() < cutAfter) {
+                    onA.feed(exchange.readChunk(Duration.ofSeconds(5)));
+                }
+            }
+            List<SseParser.Frame> got = onA.frames().stream().filter(frame -> frame.id() != null).toList()
+                    .subList(0, cutAfter);
+            StringBuilder text = new StringBuilder();
+            got.forEach(frame -> text.append(content(frame.data())));
+
+            OpenAiStreamConformance.Stream rest;
+            try (RawHttpClient.Exchange exchange = new RawHttpClient(b.port())
+                    .send(completion(body).header("Last-Event-ID", got.get(cutAfter - 1).id()))) {
+                assertThat(exchange.status()).isEqualTo(200);
+                rest = OpenAiStreamConformance.assertWellFormed(exchange.readBody(Duration.ofSeconds(10)));
+            }
+            assertThat(text + rest.text()).as("round %d", round).isEqualTo(ProbeProvider.expectedText(tokens));
+            assertThat(rest.finishReason()).isEqualTo("stop");
+        }
+        assertThat(b.probe().calls()).as("B never ran a generation itself").isEmpty();
+    }
+
+    private static RawHttpClient.Request completion(byte[] body) {
+        return RawHttpClient.Request.post("/v1/chat/completions", body).header("Content-Type", "application/json");
+    }
+
+    private static String content(String chunk) {
+        return dev.llmsse.provider.WireJson.parse(chunk.getBytes(StandardCharsets.UTF_8))
+                .path("choices").path(0).path("delta").path("content").asString("");
     }
 
     @Test
