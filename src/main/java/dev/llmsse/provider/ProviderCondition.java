@@ -25,7 +25,8 @@ public abstract class ProviderCondition implements Condition {
     protected abstract boolean enabled(GatewayProperties.Providers providers);
 
     private static GatewayProperties.Providers providers(ConditionContext context) {
-        return Binder.get(context.getEnvironment()).bindOrCreate("gateway.providers", GatewayProperties.Providers.class);
+        return Binder.get(context.getEnvironment())
+                .bindOrCreate("gateway.providers", GatewayProperties.Providers.class);
     }
 
     /** The condition behind {@link ConditionalOnProvider}: the named provider's own settings decide. */
