@@ -245,19 +245,6 @@ public record GatewayProperties(
             @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration firstTokenTimeout,
             @DefaultValue @Valid @NotNull ProviderSettings.Retry retry) {
 
-        /**
-         * The settings of the provider {@code id} (its key here): {@code openai}, {@code anthropic},
-         * {@code ollama} or {@code gemini}.
-         */
-        public ProviderSettings.Upstream upstream(String id) {
-            return switch (id) {
-                case "openai" -> openai;
-                case "anthropic" -> anthropic;
-                case "ollama" -> ollama;
-                case "gemini" -> gemini;
-                default -> throw new IllegalArgumentException("no provider settings named " + id);
-            };
-        }
     }
 
     /**

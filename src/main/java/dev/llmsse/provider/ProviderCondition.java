@@ -3,6 +3,7 @@ package dev.llmsse.provider;
 import java.util.Map;
 
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.ProviderSettings;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Condition;
@@ -35,7 +36,18 @@ public abstract class ProviderCondition implements Condition {
         @Override
         public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
             Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnProvider.class.getName());
-            return providers(context).upstream((String) attributes.get("value")).active();
+            return settings(providers(context), (String) attributes.get("value")).active();
+        }
+
+        /** The settings under {@code gateway.providers.<id>}, for the providers with settings of their own. */
+        private static ProviderSettings.Upstream settings(GatewayProperties.Providers providers, String id) {
+            return switch (id) {
+                case "openai" -> providers.openai();
+                case "anthropic" -> providers.anthropic();
+                case "ollama" -> providers.ollama();
+                case "gemini" -> providers.gemini();
+                default -> throw new IllegalArgumentException("no provider settings named " + id);
+            };
         }
     }
 }
