@@ -25,6 +25,37 @@ public final class ProviderSettings {
     }
 
     /**
+     * What the settings of every provider reached over HTTP have: where it is, its key, whether it is
+     * switched on or off, and which models it serves.
+     */
+    public interface Upstream {
+
+        String baseUrl();
+
+        /** The key the provider is called with; none for a provider that takes no key. */
+        default String apiKey() {
+            return null;
+        }
+
+        Boolean enabled();
+
+        List<String> models();
+
+        /** {@code enabled} if set; otherwise a key or a base URL says that the provider is meant to be there. */
+        default boolean active() {
+            if (enabled() != null) {
+                return enabled();
+            }
+            return hasText(apiKey()) || hasText(baseUrl());
+        }
+
+        /** The configured base URL, or the adapter's {@code fallback} when it is unset or blank. */
+        default String baseUrlOr(String fallback) {
+            return hasText(baseUrl()) ? baseUrl() : fallback;
+        }
+    }
+
+    /**
      * OpenAI Chat Completions, or any OpenAI-compatible server.
      *
      * @param baseUrl        API root including {@code /v1}; unset means {@code https://api.openai.com/v1}
@@ -35,15 +66,11 @@ public final class ProviderSettings {
      *                       {@code max_completion_tokens}, some compatible servers only {@code max_tokens}
      */
     public record OpenAi(String baseUrl, String apiKey, Boolean enabled, List<String> models,
-            @DefaultValue("max_completion_tokens") @NotBlank String maxTokensField) {
-
-        public boolean active() {
-            return isActive(enabled, apiKey, baseUrl);
-        }
+            @DefaultValue("max_completion_tokens") @NotBlank String maxTokensField) implements Upstream {
 
         @Override
         public String toString() {
-            return "OpenAi[baseUrl=" + baseUrl + ", apiKey=" + mask(apiKey) + ", enabled=" + enabled + "]";
+            return describe("OpenAi", baseUrl, apiKey, enabled);
         }
     }
 
@@ -60,7 +87,7 @@ public final class ProviderSettings {
 
         @Override
         public String toString() {
-            return "OpenAiResponses[baseUrl=" + baseUrl + ", apiKey=" + mask(apiKey) + ", enabled=" + enabled + "]";
+            return describe("OpenAiResponses", baseUrl, apiKey, enabled);
         }
     }
 
@@ -76,15 +103,11 @@ public final class ProviderSettings {
      */
     public record Anthropic(String baseUrl, String apiKey, Boolean enabled, List<String> models,
             @DefaultValue("2023-06-01") @NotBlank String version,
-            @DefaultValue("4096") @Min(1) int defaultMaxTokens) {
-
-        public boolean active() {
-            return isActive(enabled, apiKey, baseUrl);
-        }
+            @DefaultValue("4096") @Min(1) int defaultMaxTokens) implements Upstream {
 
         @Override
         public String toString() {
-            return "Anthropic[baseUrl=" + baseUrl + ", apiKey=" + mask(apiKey) + ", enabled=" + enabled + "]";
+            return describe("Anthropic", baseUrl, apiKey, enabled);
         }
     }
 
@@ -95,11 +118,7 @@ public final class ProviderSettings {
      * @param enabled force on or off
      * @param models  optional allow-list
      */
-    public record Ollama(String baseUrl, Boolean enabled, List<String> models) {
-
-        public boolean active() {
-            return isActive(enabled, null, baseUrl);
-        }
+    public record Ollama(String baseUrl, Boolean enabled, List<String> models) implements Upstream {
     }
 
     /**
@@ -110,15 +129,11 @@ public final class ProviderSettings {
      * @param enabled force on or off
      * @param models  optional allow-list
      */
-    public record Gemini(String baseUrl, String apiKey, Boolean enabled, List<String> models) {
-
-        public boolean active() {
-            return isActive(enabled, apiKey, baseUrl);
-        }
+    public record Gemini(String baseUrl, String apiKey, Boolean enabled, List<String> models) implements Upstream {
 
         @Override
         public String toString() {
-            return "Gemini[baseUrl=" + baseUrl + ", apiKey=" + mask(apiKey) + ", enabled=" + enabled + "]";
+            return describe("Gemini", baseUrl, apiKey, enabled);
         }
     }
 
@@ -138,18 +153,13 @@ public final class ProviderSettings {
             @DefaultValue("10s") @NotNull @DurationMin(nanos = 0) Duration maxRetryAfter) {
     }
 
-    private static boolean isActive(Boolean enabled, String apiKey, String baseUrl) {
-        if (enabled != null) {
-            return enabled;
-        }
-        return hasText(apiKey) || hasText(baseUrl);
-    }
-
     static boolean hasText(String value) {
         return value != null && !value.isBlank();
     }
 
-    private static String mask(String secret) {
-        return hasText(secret) ? "******" : "(unset)";
+    /** A provider's settings as {@code toString()} shows them: the key masked. */
+    private static String describe(String name, String baseUrl, String apiKey, Boolean enabled) {
+        return name + "[baseUrl=" + baseUrl + ", apiKey=" + (hasText(apiKey) ? "******" : "(unset)")
+                + ", enabled=" + enabled + "]";
     }
 }

@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * their lease in Redis's own clock (so replicas' clocks need not agree). Expired members are dropped before
  * every count, which is how a killed replica's slots come back.
  */
-final class RedisSlots implements Slots {
+record RedisSlots(ReactiveStringRedisTemplate redis, String prefix) implements Slots {
 
     private static final String NOW = "local t = redis.call('TIME') local now = t[1] * 1000 + math.floor(t[2] / 1000) ";
 
@@ -31,14 +31,6 @@ final class RedisSlots implements Slots {
             + "redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1]) "
             + "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end "
             + "return 1", Long.class);
-
-    private final ReactiveStringRedisTemplate redis;
-    private final String prefix;
-
-    RedisSlots(ReactiveStringRedisTemplate redis, String prefix) {
-        this.redis = redis;
-        this.prefix = prefix;
-    }
 
     @Override
     public Mono<Boolean> acquire(String principal, String holder, int cap, Duration lease) {

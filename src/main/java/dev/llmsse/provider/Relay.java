@@ -33,16 +33,18 @@ public final class Relay {
     }
 
     /**
-     * The raw body of a streaming JSON POST: the provider's own {@code headers} (its key, its API version),
-     * {@code body} as JSON, and {@code accept} (an event stream, or NDJSON); HTTP error statuses become
-     * {@link ProviderException}s.
+     * The raw body of a streaming JSON POST: {@code request} carries the URI and the provider's own headers
+     * (its key, its API version), {@code body} goes as JSON, and {@code accept} asks for an event stream or
+     * NDJSON; HTTP error statuses become {@link ProviderException}s.
      */
-    public static Flux<DataBuffer> post(String provider, WebClient.RequestBodySpec request,
-            Consumer<HttpHeaders> headers, MediaType accept, JsonNode body) {
-        return body(provider, request.headers(headers)
-                .contentType(MediaType.APPLICATION_JSON)
+    public static Flux<DataBuffer> post(String provider, WebClient.RequestBodySpec request, MediaType accept,
+            JsonNode body) {
+        return request.contentType(MediaType.APPLICATION_JSON)
                 .accept(accept)
-                .bodyValue(WireJson.bytes(body)));
+                .bodyValue(WireJson.bytes(body))
+                .retrieve()
+                .onStatus(HttpStatusCode::isError, response -> HttpErrors.fromResponse(provider, response))
+                .bodyToFlux(DataBuffer.class);
     }
 
     /** Sets {@code name} unless {@code value} is blank: a provider configured without a key sends none. */
@@ -61,13 +63,6 @@ public final class Relay {
                 headers.setBearerAuth(key);
             }
         };
-    }
-
-    /** The raw body of a streaming request; HTTP error statuses become {@link ProviderException}s. */
-    public static Flux<DataBuffer> body(String provider, WebClient.RequestHeadersSpec<?> request) {
-        return request.retrieve()
-                .onStatus(HttpStatusCode::isError, response -> HttpErrors.fromResponse(provider, response))
-                .bodyToFlux(DataBuffer.class);
     }
 
     /**

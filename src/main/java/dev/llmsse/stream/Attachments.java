@@ -4,23 +4,12 @@ import dev.llmsse.session.SessionRecord;
 
 import reactor.core.publisher.Mono;
 
-/** Gives a client a generation's frames from a position: from this replica's copy, or from the shared log. */
-final class Attachments {
-
-    private final GenerationRegistry registry;
-    private final FrameStreams frames;
-    private final RemoteFollower remote;
-    private final Sharing sharing;
-    private final StreamDrain drain;
-
-    Attachments(GenerationRegistry registry, FrameStreams frames, RemoteFollower remote, Sharing sharing,
-            StreamDrain drain) {
-        this.registry = registry;
-        this.frames = frames;
-        this.remote = remote;
-        this.sharing = sharing;
-        this.drain = drain;
-    }
+/**
+ * Gives a client a generation's frames from a position: from this replica's copy, or from the shared log
+ * ({@code follower}).
+ */
+record Attachments(GenerationRegistry registry, FrameStreams frames, RemoteFollower follower, Sharing sharing,
+        StreamDrain drain) {
 
     /**
      * Attaches to a generation this replica runs. {@code strict}: a position past its last event is an
@@ -43,7 +32,7 @@ final class Attachments {
 
     /** Attaches to a generation another replica runs (or ran), from the shared log; empty when it has none. */
     Mono<Attachment> remote(SessionRecord record, long afterSeq) {
-        return remote.attach(record, afterSeq, frames);
+        return follower.attach(record, afterSeq, frames);
     }
 
     /**

@@ -54,20 +54,29 @@ final class FrameStreams {
     private volatile Sinks.Empty<Void> handoff = Sinks.empty();
 
     /**
+     * What every client's stream is told and allowed.
+     *
+     * @param heartbeat    the ping interval, which is also how often a client's reading is checked
+     * @param retry        the {@code retry} hint every stream starts with
      * @param handoffRetry the {@code retry} hint sent to clients handed off to another replica
-     * @param onHeartbeat  called for each ping sent
      * @param maxLag       events a client that reads nothing may be behind the log's head before it is cut
-     * @param buffers      where the frames waiting for each client are counted
-     * @param guard        watches every client for a stall
      */
-    FrameStreams(Duration heartbeat, Duration retry, Duration handoffRetry, Scheduler timer, Runnable onHeartbeat,
-            int maxLag, SubscriberBuffers buffers, LivenessGuard guard) {
-        this.heartbeat = heartbeat;
-        this.retryHint = SseFrame.retry(retry);
-        this.handoffHint = SseFrame.retry(handoffRetry);
+    record Settings(Duration heartbeat, Duration retry, Duration handoffRetry, int maxLag) {
+    }
+
+    /**
+     * @param onHeartbeat called for each ping sent
+     * @param buffers     where the frames waiting for each client are counted
+     * @param guard       watches every client for a stall
+     */
+    FrameStreams(Settings settings, Scheduler timer, Runnable onHeartbeat, SubscriberBuffers buffers,
+            LivenessGuard guard) {
+        this.heartbeat = settings.heartbeat();
+        this.retryHint = SseFrame.retry(settings.retry());
+        this.handoffHint = SseFrame.retry(settings.handoffRetry());
+        this.maxLag = settings.maxLag();
         this.timer = timer;
         this.onHeartbeat = onHeartbeat;
-        this.maxLag = maxLag;
         this.buffers = buffers;
         this.guard = guard;
     }

@@ -18,29 +18,10 @@ import reactor.util.context.Context;
  * Builds this replica's generations and lets go of them: each writes its log where {@link Sharing} says,
  * tells the gate when it starts and ends, and leaves the registry and the store when it finishes.
  */
-final class Generations {
+record Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus, GenerationGate gate,
+        StreamMetrics metrics, GenerationSettings settings, Duration retention) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Generations.class);
-
-    private final GenerationRegistry registry;
-    private final Sharing sharing;
-    private final ReplicaBus bus;
-    private final GenerationGate gate;
-    private final StreamMetrics metrics;
-    private final GenerationSettings settings;
-    private final Duration retention;
-
-    Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus, GenerationGate gate,
-            StreamMetrics metrics, GenerationSettings settings, Duration retention) {
-        this.registry = registry;
-        this.sharing = sharing;
-        this.bus = bus;
-        this.gate = gate;
-        this.metrics = metrics;
-        this.settings = settings;
-        this.retention = retention;
-        registry.onEvicted(sharing::forget);
-    }
 
     /**
      * Makes this replica the one that runs {@code record}'s generation (it won the claim in the store, or

@@ -23,7 +23,8 @@ final class StreamDrain implements SmartLifecycle {
 
     private final GenerationRegistry registry;
     private final FrameStreams frames;
-    private final Sharing sharing;
+    /** Whether attached clients are handed off at a drain: other replicas can resume them from the shared log. */
+    private final boolean handOff;
     private final Scheduler timer;
     private final Duration drainTimeout;
     private volatile boolean draining;
@@ -33,7 +34,7 @@ final class StreamDrain implements SmartLifecycle {
             Duration drainTimeout) {
         this.registry = registry;
         this.frames = frames;
-        this.sharing = sharing;
+        this.handOff = sharing.othersCanServe();
         this.timer = timer;
         this.drainTimeout = drainTimeout;
     }
@@ -49,7 +50,7 @@ final class StreamDrain implements SmartLifecycle {
      */
     void begin() {
         draining = true;
-        if (sharing.othersCanServe()) {
+        if (handOff) {
             frames.handOffAll();
         }
     }

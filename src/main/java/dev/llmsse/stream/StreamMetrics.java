@@ -66,9 +66,7 @@ final class StreamMetrics {
 
     /** An observer for one generation of {@code model}, created when the request was accepted. */
     GenerationObserver observe(ResolvedModel model) {
-        String provider = model.provider().id();
-        String modelTag = model.provider().models().contains(model.model()) ? model.model() : "*";
-        return new Observer(provider, modelTag, System.nanoTime());
+        return new Observer(model);
     }
 
     private final class Observer implements GenerationObserver {
@@ -83,10 +81,10 @@ final class StreamMetrics {
         private long tokens;
         private Timer gaps;
 
-        Observer(String provider, String model, long acceptedAt) {
-            this.provider = provider;
-            this.model = model;
-            this.acceptedAt = acceptedAt;
+        Observer(ResolvedModel resolved) {
+            this.provider = resolved.provider().id();
+            this.model = resolved.provider().models().contains(resolved.model()) ? resolved.model() : "*";
+            this.acceptedAt = System.nanoTime();
         }
 
         @Override

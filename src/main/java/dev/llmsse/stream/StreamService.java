@@ -1,5 +1,6 @@
 package dev.llmsse.stream;
 
+import java.time.Duration;
 import java.util.function.Function;
 
 import dev.llmsse.chat.ChatRequest;
@@ -32,8 +33,8 @@ public class StreamService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamService.class);
 
-    private final GatewayProperties.Stream settings;
-    private final SessionStore store;
+    private final Duration sessionTtl;
+    private final Sharing sharing;
     private final ReplicaBus bus;
     private final Function<String, ResolvedModel> models;
     private final Ownership ownership;
@@ -47,7 +48,6 @@ public class StreamService implements AutoCloseable {
     private final StreamMetrics metrics;
     private final Disposable busSubscriptions;
     private final LivenessGuard guard;
-    private final LogBudget budget;
 
     /**
      * @param models resolves a stored {@code provider/model} to its adapter, for generations adopted
@@ -58,19 +58,18 @@ public class StreamService implements AutoCloseable {
     StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
             SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
             MeterRegistry meters, GenerationGate gate, LogBudget budget) {
-        this.gate = gate;
-        this.budget = budget;
-        this.settings = settings;
-        this.store = store;
+        this.sessionTtl = settings.sessionTtl();
         this.bus = bus;
         this.models = models;
         this.ownership = ownership;
+        this.gate = gate;
+        this.sharing = Sharing.of(store, budget, ownership);
         this.registry = new GenerationRegistry(settings.maxGenerations(), settings.retention(), timer, budget);
-        Sharing sharing = Sharing.of(store, budget, ownership);
+        registry.onEvicted(sharing::forget);
         this.metrics = new StreamMetrics(meters, registry);
         this.guard = new LivenessGuard(settings.heartbeat(), timer, metrics.stalled());
-        FrameStreams frames = new FrameStreams(settings.heartbeat(), settings.retry(), shutdown.handoffRetry(),
-                timer, metrics::heartbeat, settings.maxSubscriberLag(), buffers, guard);
+        FrameStreams frames = new FrameStreams(new FrameStreams.Settings(settings.heartbeat(), settings.retry(),
+                shutdown.handoffRetry(), settings.maxSubscriberLag()), timer, metrics::heartbeat, buffers, guard);
         this.drain = new StreamDrain(registry, frames, sharing, timer, shutdown.drainTimeout());
         this.generations = new Generations(registry, sharing, bus, gate, metrics, new GenerationSettings(
                 settings.detachGrace(), settings.maxDuration(), settings.idleTimeout(), settings.maxEvents(), timer),
@@ -119,7 +118,7 @@ public class StreamService implements AutoCloseable {
                 return Mono.error(new CapacityExceededException("the gateway is at its limit of live streams"));
             }
             return Admission.admitted(gate, new SessionRecord(GenerationRegistry.newId(), model.qualifiedName(),
-                    request, false, principal, null)).flatMap(record -> store.create(record, settings.sessionTtl())
+                    request, false, principal, null)).flatMap(record -> sharing.store.create(record, sessionTtl)
                             .doOnError(error -> gate.finished(record, 0))
                             .thenReturn(record.id()));
         });
@@ -167,7 +166,7 @@ public class StreamService implements AutoCloseable {
         // A session's generation runs in the trace of the attach that starts it, not of the POST that created
         // it: that request may have reached another replica, and this one is the one waiting for the answer.
         return Mono.deferContextual(context -> existing(sessionId)
-                .flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
+                .flatMap(record -> claim(sessionId)
                 .flatMap(won -> won
                         ? Mono.fromSupplier(() -> attachments.local(adopt(record, RequestTrace.capture(context)),
                                 afterSeq, true))
@@ -184,7 +183,7 @@ public class StreamService implements AutoCloseable {
 
     /** Nobody here runs it: claim it (if nobody started it yet) and stop it here, or ask its owner. */
     private Mono<Void> stopElsewhere(String sessionId) {
-        return existing(sessionId).flatMap(record -> store.claim(sessionId, ownership.replica(), ownership.lease())
+        return existing(sessionId).flatMap(record -> claim(sessionId)
                 .flatMap(won -> {
                     if (won) {
                         // Stopped before it starts: it never calls the provider, so it needs no request context.
@@ -215,7 +214,7 @@ public class StreamService implements AutoCloseable {
 
     /** Bytes the in-memory logs of this replica take (estimated), for metrics. */
     public long logBytes() {
-        return budget.used();
+        return sharing.budget.used();
     }
 
     private long afterSeqFor(String sessionId, String lastEventId) {
@@ -229,7 +228,12 @@ public class StreamService implements AutoCloseable {
         return from.seq();
     }
 
+    /** Claims the session's generation for this replica; true if this replica now runs it. */
+    private Mono<Boolean> claim(String sessionId) {
+        return sharing.store.claim(sessionId, ownership.replica(), ownership.lease());
+    }
+
     private Mono<SessionRecord> existing(String sessionId) {
-        return store.find(sessionId).switchIfEmpty(Mono.error(SessionNotFoundException::new));
+        return sharing.store.find(sessionId).switchIfEmpty(Mono.error(SessionNotFoundException::new));
     }
 }

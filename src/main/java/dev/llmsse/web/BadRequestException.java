@@ -1,9 +1,11 @@
 package dev.llmsse.web;
 
+import org.springframework.http.HttpStatus;
+
 /** The request is malformed or breaks a rule; answered with 400 and this message. */
-class BadRequestException extends RuntimeException {
+class BadRequestException extends RefusedRequestException {
 
     BadRequestException(String message) {
-        super(message, null, false, false);
+        super(HttpStatus.BAD_REQUEST, "bad_request", message);
     }
 }

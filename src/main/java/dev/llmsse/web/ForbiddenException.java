@@ -1,16 +1,11 @@
 package dev.llmsse.web;
 
-/** The caller is known but may not do this (a model outside its key's allow-list): 403. */
-class ForbiddenException extends RuntimeException {
+import org.springframework.http.HttpStatus;
 
-    private final String code;
+/** The caller is known but may not do this (a model outside its key's allow-list): 403 with this code. */
+class ForbiddenException extends RefusedRequestException {
 
     ForbiddenException(String code, String message) {
-        super(message, null, false, false);
-        this.code = code;
-    }
-
-    String code() {
-        return code;
+        super(HttpStatus.FORBIDDEN, code, message);
     }
 }

@@ -84,8 +84,9 @@ class RemoteFollowerTest {
     }
 
     private Flux<SseFrame> frames(RemoteFollower follower) {
-        FrameStreams frames = new FrameStreams(Duration.ofMinutes(1), Duration.ofSeconds(3), Duration.ofSeconds(1),
-                time, () -> { }, 1000, new SubscriberBuffers(), new LivenessGuard(Duration.ofMinutes(1), time,
+        FrameStreams frames = new FrameStreams(
+                new FrameStreams.Settings(Duration.ofMinutes(1), Duration.ofSeconds(3), Duration.ofSeconds(1), 1000),
+                time, () -> { }, new SubscriberBuffers(), new LivenessGuard(Duration.ofMinutes(1), time,
                         new SimpleMeterRegistry().counter("stalled")));
         Attachment attachment = follower.attach(record, 0, frames).block(Duration.ofSeconds(5));
         return ((Attachment.Frames) attachment).frames();

@@ -2,11 +2,11 @@ package dev.llmsse.provider.anthropic;
 
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
+import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
@@ -21,6 +21,12 @@ import tools.jackson.databind.JsonNode;
  * in-band failure.
  */
 final class MessagesMapper implements EventMapper<SseEvent> {
+
+    private static final Map<String, String> STOP_REASONS = Map.of(
+            "end_turn", "stop", "stop_sequence", "stop",
+            "max_tokens", "length", "model_context_window_exceeded", "length",
+            "tool_use", "tool_calls",
+            "refusal", "content_filter");
 
     private final Map<Integer, Integer> toolByBlock = new HashMap<>();
     private boolean terminated;
@@ -106,23 +112,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
     }
 
     static String finishReason(String stopReason) {
-        if (stopReason == null) {
-            return "stop";
-        }
-        switch (stopReason) {
-            case "end_turn":
-            case "stop_sequence":
-                return "stop";
-            case "max_tokens":
-            case "model_context_window_exceeded":
-                return "length";
-            case "tool_use":
-                return "tool_calls";
-            case "refusal":
-                return "content_filter";
-            default:
-                return stopReason.toLowerCase(Locale.ROOT);
-        }
+        return stopReason == null ? "stop" : FinishReason.translate(STOP_REASONS, stopReason);
     }
 
     @Override

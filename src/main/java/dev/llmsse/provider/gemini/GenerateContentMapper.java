@@ -2,10 +2,11 @@ package dev.llmsse.provider.gemini;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
+import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
@@ -20,6 +21,12 @@ import tools.jackson.databind.JsonNode;
  * usage after it, which is relayed.
  */
 final class GenerateContentMapper implements EventMapper<SseEvent> {
+
+    private static final Map<String, String> FINISH_REASONS = Map.of(
+            "STOP", "stop",
+            "MAX_TOKENS", "length",
+            "SAFETY", "content_filter", "RECITATION", "content_filter", "BLOCKLIST", "content_filter",
+            "PROHIBITED_CONTENT", "content_filter", "SPII", "content_filter", "IMAGE_SAFETY", "content_filter");
 
     private boolean terminated;
     private String finishReason;
@@ -82,21 +89,7 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
     }
 
     static String finishReason(String reason) {
-        switch (reason) {
-            case "STOP":
-                return "stop";
-            case "MAX_TOKENS":
-                return "length";
-            case "SAFETY":
-            case "RECITATION":
-            case "BLOCKLIST":
-            case "PROHIBITED_CONTENT":
-            case "SPII":
-            case "IMAGE_SAFETY":
-                return "content_filter";
-            default:
-                return reason.toLowerCase(Locale.ROOT);
-        }
+        return FinishReason.translate(FINISH_REASONS, reason);
     }
 
     @Override

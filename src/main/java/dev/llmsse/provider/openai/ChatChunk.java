@@ -9,6 +9,7 @@ import dev.llmsse.provider.WireJson;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One Chat Completions chunk, read with Jackson's streaming parser. This is the hottest decoder (OpenAI and
@@ -32,164 +33,115 @@ final class ChatChunk {
     boolean error;
     String errorType;
 
+    /** One field of an object being read; a value it leaves unread is skipped whole. */
+    private interface Field {
+        void read(String name, JsonToken value);
+    }
+
     static ChatChunk parse(byte[] json) {
         ChatChunk chunk = new ChatChunk();
         try (JsonParser parser = WireJson.parser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw WireJson.malformed();
             }
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
-                    chunk.readChoices(parser);
-                } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    chunk.usage = readUsage(parser);
-                } else if ("error".equals(field) && value != JsonToken.VALUE_NULL) {
-                    chunk.error = true;
-                    chunk.errorType = value == JsonToken.START_OBJECT ? readErrorType(parser) : null;
-                } else {
-                    parser.skipChildren();
-                }
-            }
+            readObject(parser, (field, value) -> chunk.field(parser, field, value));
         } catch (JacksonException notJson) {
             throw WireJson.malformed();
         }
         return chunk;
     }
 
-    private void readChoices(JsonParser parser) {
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
-            int index = 0;
-            String content = null;
-            String refusal = null;
-            String finishReason = null;
-            List<ToolCall> toolCalls = List.of();
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("index".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    index = parser.getIntValue();
-                } else if ("finish_reason".equals(field)) {
-                    finishReason = string(parser, value);
-                } else if ("delta".equals(field) && value == JsonToken.START_OBJECT) {
-                    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                        String deltaField = parser.currentName();
-                        JsonToken deltaValue = parser.nextToken();
-                        if ("content".equals(deltaField)) {
-                            content = string(parser, deltaValue);
-                        } else if ("refusal".equals(deltaField)) {
-                            refusal = string(parser, deltaValue);
-                        } else if ("tool_calls".equals(deltaField) && deltaValue == JsonToken.START_ARRAY) {
-                            toolCalls = readToolCalls(parser);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                } else {
-                    parser.skipChildren();
-                }
-            }
-            if (index == 0) {
-                choices.add(new Choice(content, refusal, toolCalls, finishReason));
-            }
+    /**
+     * Reads the object the parser just opened, field by field, and skips what {@code field} did not read
+     * without materializing it (after a value that was read, {@code skipChildren} does nothing).
+     */
+    private static void readObject(JsonParser parser, Field field) {
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            field.read(name, parser.nextToken());
+            parser.skipChildren();
         }
     }
 
-    private static List<ToolCall> readToolCalls(JsonParser parser) {
-        List<ToolCall> calls = new ArrayList<>(1);
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
-            int index = 0;
-            String id = null;
-            String name = null;
-            String arguments = null;
-            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if ("index".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
-                    index = parser.getIntValue();
-                } else if ("id".equals(field)) {
-                    id = string(parser, value);
-                } else if ("function".equals(field) && value == JsonToken.START_OBJECT) {
-                    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                        String functionField = parser.currentName();
-                        JsonToken functionValue = parser.nextToken();
-                        if ("name".equals(functionField)) {
-                            name = string(parser, functionValue);
-                        } else if ("arguments".equals(functionField)) {
-                            arguments = string(parser, functionValue);
-                        } else {
-                            parser.skipChildren();
-                        }
-                    }
-                } else {
-                    parser.skipChildren();
+    /**
+     * A top-level field. Only the choices come with every token and are read as a stream; usage (once per
+     * answer), tool calls and errors are small and rare enough to read as trees.
+     */
+    private void field(JsonParser parser, String field, JsonToken value) {
+        if ("choices".equals(field) && value == JsonToken.START_ARRAY) {
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                ChoiceReader choice = new ChoiceReader(parser);
+                readObject(parser, choice::field);
+                if (choice.index == 0) {
+                    choices.add(new Choice(choice.content, choice.refusal, choice.toolCalls, choice.finishReason));
                 }
             }
-            calls.add(new ToolCall(index, id, name, arguments));
+        } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
+            JsonNode node = parser.readValueAsTree();
+            usage = new StreamEvent.Usage(integer(node, "prompt_tokens"), integer(node, "completion_tokens"),
+                    integer(node.path("completion_tokens_details"), "reasoning_tokens"));
+        } else if ("error".equals(field) && value != JsonToken.VALUE_NULL) {
+            error = true;
+            errorType = value == JsonToken.START_OBJECT ? ChatCompletionsMapper.typeOf(parser.readValueAsTree()) : null;
+        }
+    }
+
+    /** One {@code choices[]} entry; its {@code delta} is read into the same fields. */
+    private static final class ChoiceReader {
+
+        private final JsonParser parser;
+        private int index;
+        private String content;
+        private String refusal;
+        private String finishReason;
+        private List<ToolCall> toolCalls = List.of();
+
+        ChoiceReader(JsonParser parser) {
+            this.parser = parser;
+        }
+
+        void field(String field, JsonToken value) {
+            if ("index".equals(field) && value == JsonToken.VALUE_NUMBER_INT) {
+                index = parser.getIntValue();
+            } else if ("finish_reason".equals(field)) {
+                finishReason = string(value);
+            } else if ("delta".equals(field) && value == JsonToken.START_OBJECT) {
+                readObject(parser, this::deltaField);
+            }
+        }
+
+        private void deltaField(String field, JsonToken value) {
+            if ("content".equals(field)) {
+                content = string(value);
+            } else if ("refusal".equals(field)) {
+                refusal = string(value);
+            } else if ("tool_calls".equals(field) && value == JsonToken.START_ARRAY) {
+                toolCalls = toolCalls(parser.readValueAsTree());
+            }
+        }
+
+        private String string(JsonToken value) {
+            return value == JsonToken.VALUE_STRING ? parser.getString() : null;
+        }
+    }
+
+    /** Each entry's index, id, and {@code function}'s name and arguments; an entry that is no object is skipped. */
+    private static List<ToolCall> toolCalls(JsonNode entries) {
+        List<ToolCall> calls = new ArrayList<>(1);
+        for (JsonNode call : entries) {
+            if (call.isObject()) {
+                Long index = integer(call, "index");
+                JsonNode function = call.path("function");
+                calls.add(new ToolCall(index == null ? 0 : index.intValue(), WireJson.string(call, "id"),
+                        WireJson.string(function, "name"), WireJson.string(function, "arguments")));
+            }
         }
         return calls;
     }
 
-    private static StreamEvent.Usage readUsage(JsonParser parser) {
-        Long prompt = null;
-        Long completion = null;
-        Long reasoning = null;
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if ("prompt_tokens".equals(field)) {
-                prompt = number(parser, value);
-            } else if ("completion_tokens".equals(field)) {
-                completion = number(parser, value);
-            } else if ("completion_tokens_details".equals(field) && value == JsonToken.START_OBJECT) {
-                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String detail = parser.currentName();
-                    JsonToken detailValue = parser.nextToken();
-                    if ("reasoning_tokens".equals(detail)) {
-                        reasoning = number(parser, detailValue);
-                    } else {
-                        parser.skipChildren();
-                    }
-                }
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return new StreamEvent.Usage(prompt, completion, reasoning);
-    }
-
-    /** The error's {@code type}, else its {@code code}; null when neither is a string. */
-    private static String readErrorType(JsonParser parser) {
-        String type = null;
-        String code = null;
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if ("type".equals(field)) {
-                type = string(parser, value);
-            } else if ("code".equals(field)) {
-                code = string(parser, value);
-            } else {
-                parser.skipChildren();
-            }
-        }
-        return type != null ? type : code;
-    }
-
-    private static String string(JsonParser parser, JsonToken value) {
-        if (value == JsonToken.VALUE_STRING) {
-            return parser.getString();
-        }
-        parser.skipChildren();
-        return null;
-    }
-
-    private static Long number(JsonParser parser, JsonToken value) {
-        if (value == JsonToken.VALUE_NUMBER_INT) {
-            return parser.getLongValue();
-        }
-        parser.skipChildren();
-        return null;
+    /** An integer field, or null when absent or not an integer. */
+    private static Long integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isIntegralNumber() ? value.longValue() : null;
     }
 }

@@ -3,6 +3,7 @@ package dev.llmsse.provider.openai;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ChatProvider;
+import dev.llmsse.provider.ConditionalOnProvider;
 import dev.llmsse.provider.ProviderCondition;
 import dev.llmsse.provider.UpstreamHttp;
 
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
 class OpenAiConfiguration {
 
     @Bean
-    @Conditional(ChatEnabled.class)
+    @ConditionalOnProvider("openai")
     ChatProvider openAiChatProvider(GatewayProperties properties, UpstreamHttp http) {
         return new OpenAiChatProvider(properties.providers().openai(), http);
     }
@@ -31,13 +32,6 @@ class OpenAiConfiguration {
         String baseUrl = firstText(own.baseUrl(), openai.baseUrl(), OpenAiChatProvider.DEFAULT_BASE_URL);
         String apiKey = firstText(own.apiKey(), openai.apiKey(), null);
         return new OpenAiResponsesProvider(baseUrl, apiKey, own.models(), http);
-    }
-
-    static final class ChatEnabled extends ProviderCondition {
-        @Override
-        protected boolean enabled(GatewayProperties.Providers providers) {
-            return providers.openai().active();
-        }
     }
 
     static final class ResponsesEnabled extends ProviderCondition {

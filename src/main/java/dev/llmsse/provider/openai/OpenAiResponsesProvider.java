@@ -4,61 +4,28 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
-import dev.llmsse.chat.StreamEvent;
-import dev.llmsse.provider.ChatProvider;
+import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.UpstreamHttp;
+import dev.llmsse.provider.WireFormat;
 import dev.llmsse.provider.WireJson;
-import dev.llmsse.provider.wire.DecodeLimits;
-import dev.llmsse.provider.wire.SseDecoder;
-
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
-
-import reactor.core.publisher.Flux;
+import dev.llmsse.provider.wire.SseEvent;
 
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** OpenAI's Responses API streaming ({@code POST {base}/responses}), as provider {@code openai-responses}. */
-final class OpenAiResponsesProvider implements ChatProvider {
+final class OpenAiResponsesProvider extends HttpChatProvider {
 
-    private final WebClient client;
-    private final String apiKey;
-    private final List<String> models;
-    private final DecodeLimits limits;
+    static final WireFormat<SseEvent> WIRE = WireFormat.sse(ResponsesMapper::new);
 
     /** Settings already merged with {@code openai}'s where unset. */
     OpenAiResponsesProvider(String baseUrl, String apiKey, List<String> models, UpstreamHttp http) {
-        this.client = http.client(baseUrl);
-        this.apiKey = apiKey;
-        this.models = models == null ? List.of() : List.copyOf(models);
-        this.limits = http.limits();
+        super("openai-responses", new Endpoint(baseUrl, "/responses", Relay.bearer(apiKey)), models, WIRE, http);
     }
 
     @Override
-    public String id() {
-        return "openai-responses";
-    }
-
-    @Override
-    public List<String> models() {
-        return models;
-    }
-
-    @Override
-    public Flux<StreamEvent> stream(ChatRequest request) {
-        return decode(Relay.post(id(), client.post().uri("/responses"), Relay.bearer(apiKey),
-                MediaType.TEXT_EVENT_STREAM, body(request)), limits);
-    }
-
-    /** The body-to-events half of {@link #stream}, on its own so that replay tests can feed it bytes. */
-    static Flux<StreamEvent> decode(Flux<DataBuffer> body, DecodeLimits limits) {
-        return Relay.events(SseDecoder.decode(body, limits), ResponsesMapper::new);
-    }
-
-    ObjectNode body(ChatRequest request) {
+    protected ObjectNode body(ChatRequest request) {
         ObjectNode body = WireJson.object();
         body.put("model", request.model());
         if (request.system() != null && !request.system().isBlank()) {

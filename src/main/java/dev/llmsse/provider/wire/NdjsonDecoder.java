@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 import reactor.core.publisher.Flux;
 
@@ -23,84 +22,52 @@ public final class NdjsonDecoder {
     private NdjsonDecoder() {
     }
 
+    /** Stands for a decoding failure among a chunk's lines; never a line itself (those are never empty). */
+    private static final byte[] FAILED = new byte[0];
+
     /** Each complete, non-blank line of the body, as UTF-8 bytes without its line ending. */
     public static Flux<byte[]> decode(Flux<DataBuffer> body, DecodeLimits limits) {
-        return Flux.defer(() -> {
-            Splitter splitter = new Splitter(limits.maxLineBytes());
-            ChunkReader reader = new ChunkReader();
-            ChunkFailure<byte[]> failure = new ChunkFailure<>(new byte[0]);
-            return body.concatMapIterable(chunk -> {
-                RuntimeException error = null;
-                try {
-                    reader.read(chunk, splitter::feed);
-                } catch (RuntimeException decodingFailed) {
-                    error = decodingFailed;
-                }
-                return failure.items(splitter.drain(), error);
-            }).handle(failure::relay);
-        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return ChunkDecoding.decode(body, () -> new Splitter(limits.maxLineBytes()), FAILED);
     }
 
     /** Cuts bytes into lines, carrying a partial line over to the next chunk. */
-    static final class Splitter {
+    static final class Splitter implements ChunkDecoding.Parser<byte[]> {
 
-        private final int maxLineBytes;
-        private byte[] partial = new byte[256];
-        private int partialLength;
+        private final PartialLine partial;
+        private final ChunkReader.Sink keep = this::keep;
         private List<byte[]> lines;
 
         Splitter(int maxLineBytes) {
-            this.maxLineBytes = maxLineBytes;
+            this.partial = new PartialLine(maxLineBytes);
         }
 
-        void feed(byte[] src, int offset, int length) {
+        @Override
+        public void accept(byte[] src, int offset, int length) {
             int end = offset + length;
             int start = offset;
             for (int i = offset; i < end; i++) {
                 if (src[i] == '\n') {
-                    line(src, start, i);
+                    partial.complete(src, start, i, keep);
                     start = i + 1;
                 }
             }
-            append(src, start, end - start);
+            partial.append(src, start, end - start);
         }
 
-        List<byte[]> drain() {
+        @Override
+        public List<byte[]> drain() {
             List<byte[]> drained = lines == null ? List.of() : lines;
             lines = null;
             return drained;
         }
 
-        private void line(byte[] src, int start, int end) {
-            byte[] whole;
-            if (partialLength == 0) {
-                checkLength(end - start);
-                whole = trimmed(src, start, end);
-            } else {
-                append(src, start, end - start);
-                whole = trimmed(partial, 0, partialLength);
-                partialLength = 0;
-            }
-            if (whole != null) {
+        private void keep(byte[] src, int offset, int length) {
+            byte[] line = trimmed(src, offset, offset + length);
+            if (line != null) {
                 if (lines == null) {
                     lines = new ArrayList<>(2);
                 }
-                lines.add(whole);
-            }
-        }
-
-        private void append(byte[] src, int start, int length) {
-            checkLength(partialLength + length);
-            if (partialLength + length > partial.length) {
-                partial = Arrays.copyOf(partial, Math.max(partialLength + length, partial.length * 2));
-            }
-            System.arraycopy(src, start, partial, partialLength, length);
-            partialLength += length;
-        }
-
-        private void checkLength(int length) {
-            if (length > maxLineBytes) {
-                throw DecodeErrors.lineTooLong(maxLineBytes);
+                lines.add(line);
             }
         }
 

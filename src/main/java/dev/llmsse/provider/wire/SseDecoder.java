@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Supplier;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 
 import reactor.core.publisher.Flux;
 
@@ -28,6 +27,9 @@ import reactor.core.publisher.Flux;
  */
 public final class SseDecoder {
 
+    /** Stands for a decoding failure among a chunk's events; never dispatched (it has no data). */
+    private static final SseEvent FAILED = new SseEvent("", new byte[0], "");
+
     private SseDecoder() {
     }
 
@@ -43,27 +45,23 @@ public final class SseDecoder {
      */
     public static Flux<SseEvent> decode(Flux<DataBuffer> body, DecodeLimits limits,
             Supplier<? extends RuntimeException> onForeignLine) {
-        return Flux.defer(() -> {
-            Collector collector = new Collector();
-            SseParser parser = new SseParser(limits, collector, onForeignLine, "");
-            ChunkReader reader = new ChunkReader();
-            ChunkFailure<SseEvent> failure = new ChunkFailure<>(new SseEvent("", new byte[0], ""));
-            return body.concatMapIterable(chunk -> {
-                RuntimeException error = null;
-                try {
-                    reader.read(chunk, parser::feed);
-                } catch (RuntimeException decodingFailed) {
-                    error = decodingFailed;
-                }
-                return failure.items(collector.drain(), error);
-            }).handle(failure::relay);
-        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+        return ChunkDecoding.decode(body, () -> new Collector(limits, onForeignLine), FAILED);
     }
 
-    /** Gathers what one chunk dispatched; most chunks dispatch zero or one event. */
-    private static final class Collector implements SseParser.Listener {
+    /** Parses one body, gathering what each chunk dispatched; most chunks dispatch zero or one event. */
+    private static final class Collector implements SseParser.Listener, ChunkDecoding.Parser<SseEvent> {
 
+        private final SseParser parser;
         private List<SseEvent> events;
+
+        Collector(DecodeLimits limits, Supplier<? extends RuntimeException> onForeignLine) {
+            this.parser = new SseParser(limits, this, onForeignLine, "");
+        }
+
+        @Override
+        public void accept(byte[] bytes, int offset, int length) {
+            parser.feed(bytes, offset, length);
+        }
 
         @Override
         public void event(SseEvent event) {
@@ -73,7 +71,8 @@ public final class SseDecoder {
             events.add(event);
         }
 
-        List<SseEvent> drain() {
+        @Override
+        public List<SseEvent> drain() {
             List<SseEvent> drained = events == null ? List.of() : events;
             events = null;
             return drained;

@@ -39,8 +39,8 @@ final class SseParser {
 
     private int bomMatched;
     private boolean skipLf;
-    private byte[] line = new byte[256];
-    private int lineLength;
+    private final PartialLine line;
+    private final ChunkReader.Sink processLine = this::processLine;
     private byte[] data = new byte[256];
     private int dataLength;
     private String type;
@@ -58,6 +58,7 @@ final class SseParser {
     SseParser(DecodeLimits limits, Listener listener, Supplier<? extends RuntimeException> onForeignLine,
             String initialId) {
         this.limits = limits;
+        this.line = new PartialLine(limits.maxLineBytes());
         this.listener = listener;
         this.onForeignLine = onForeignLine;
         this.idBuffer = initialId;
@@ -83,18 +84,10 @@ final class SseParser {
             }
             int eol = indexOfLineEnd(src, i, end);
             if (eol < 0) {
-                appendToLine(src, i, end - i);
+                line.append(src, i, end - i);
                 return;
             }
-            if (lineLength == 0) {
-                checkLineLength(eol - i);
-                processLine(src, i, eol - i);
-            } else {
-                appendToLine(src, i, eol - i);
-                int whole = lineLength;
-                lineLength = 0;
-                processLine(line, 0, whole);
-            }
+            line.complete(src, i, eol, processLine);
             skipLf = src[eol] == CR;
             i = eol + 1;
         }
@@ -108,7 +101,7 @@ final class SseParser {
                 // Not a BOM after all: the bytes held back so far are ordinary content (they hold no line end).
                 int held = bomMatched;
                 bomMatched = BOM_DONE;
-                appendToLine(BOM, 0, held);
+                line.append(BOM, 0, held);
                 return i;
             }
             i++;
@@ -128,21 +121,6 @@ final class SseParser {
             }
         }
         return -1;
-    }
-
-    private void appendToLine(byte[] src, int offset, int length) {
-        checkLineLength(lineLength + length);
-        if (lineLength + length > line.length) {
-            line = Arrays.copyOf(line, Math.max(lineLength + length, line.length * 2));
-        }
-        System.arraycopy(src, offset, line, lineLength, length);
-        lineLength += length;
-    }
-
-    private void checkLineLength(int length) {
-        if (length > limits.maxLineBytes()) {
-            throw DecodeErrors.lineTooLong(limits.maxLineBytes());
-        }
     }
 
     private void processLine(byte[] buf, int offset, int length) {

@@ -2,6 +2,7 @@ package dev.llmsse.session.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.SessionRecord;
@@ -20,18 +21,16 @@ public final class RedisSessionStore implements SessionStore {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ReactiveStringRedisTemplate redis;
-    private final RedisChannels notifications;
     private final RedisKeys keys;
     private final RedisStoreSettings settings;
-    private final Scheduler timer;
+    private final Function<String, RedisEventLog> logs;
 
     RedisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings, Scheduler timer) {
         this.redis = redis;
-        this.notifications = notifications;
         this.keys = keys;
         this.settings = settings;
-        this.timer = timer;
+        this.logs = id -> new RedisEventLog(id, keys, redis, notifications, settings, timer);
     }
 
     @Override
@@ -78,7 +77,7 @@ public final class RedisSessionStore implements SessionStore {
 
     @Override
     public EventLog log(String id) {
-        return new RedisEventLog(id, keys, redis, notifications, settings, timer);
+        return logs.apply(id);
     }
 
     @Override

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 class AnthropicTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> PIPELINE =
-            body -> AnthropicProvider.decode(body, DecodeLimits.DEFAULT);
+            body -> AnthropicProvider.WIRE.decode(body, DecodeLimits.DEFAULT);
 
     /** How each recording must end; its {@code expected.json}'s {@code stop_reason} in the comment. */
     static final Map<String, String> OUTCOMES = Map.ofEntries(

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 class GeminiTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> PIPELINE =
-            body -> GeminiProvider.decode(body, DecodeLimits.DEFAULT);
+            body -> GeminiProvider.WIRE.decode(body, DecodeLimits.DEFAULT);
 
     /** How each recording must end; its {@code expected.json}'s {@code finish_reason} in the comment. */
     static final Map<String, String> OUTCOMES = Map.ofEntries(

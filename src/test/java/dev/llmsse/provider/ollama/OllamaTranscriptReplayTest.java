@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 class OllamaTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> PIPELINE =
-            body -> OllamaProvider.decode(body, DecodeLimits.DEFAULT);
+            body -> OllamaProvider.WIRE.decode(body, DecodeLimits.DEFAULT);
 
     /** How each recording must end; its {@code expected.json}'s {@code done_reason} in the comment. */
     static final Map<String, String> OUTCOMES = Map.ofEntries(

@@ -28,9 +28,9 @@ import tools.jackson.databind.JsonNode;
 class OpenAiTranscriptReplayTest {
 
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> CHAT =
-            body -> OpenAiChatProvider.decode(body, DecodeLimits.DEFAULT);
+            body -> OpenAiChatProvider.WIRE.decode(body, DecodeLimits.DEFAULT);
     static final Function<Flux<DataBuffer>, Flux<StreamEvent>> RESPONSES =
-            body -> OpenAiResponsesProvider.decode(body, DecodeLimits.DEFAULT);
+            body -> OpenAiResponsesProvider.WIRE.decode(body, DecodeLimits.DEFAULT);
 
     /** How each Chat Completions recording must end; its first choice's {@code finish_reason} in the comment. */
     static final Map<String, String> CHAT_OUTCOMES = Map.ofEntries(

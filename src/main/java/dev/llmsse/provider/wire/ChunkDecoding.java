@@ -1,0 +1,48 @@
+package dev.llmsse.provider.wire;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * The loop both decoders run: each network chunk is read into a byte parser ({@link ChunkReader}), the items
+ * it completed are emitted, a decoding failure follows the items its chunk completed ({@link ChunkFailure}),
+ * and chunks discarded on a cancel are released.
+ */
+final class ChunkDecoding {
+
+    /** Parses a body's bytes chunk by chunk; one per subscription. */
+    interface Parser<T> extends ChunkReader.Sink {
+
+        /** The items the bytes fed since the last call completed; usually none or one. */
+        List<T> drain();
+    }
+
+    private ChunkDecoding() {
+    }
+
+    /**
+     * @param parsers a fresh parser per subscription
+     * @param marker  an item the parser never emits, which stands for the failure in the chunk's items
+     */
+    static <T> Flux<T> decode(Flux<DataBuffer> body, Supplier<? extends Parser<T>> parsers, T marker) {
+        return Flux.defer(() -> {
+            Parser<T> parser = parsers.get();
+            ChunkReader reader = new ChunkReader();
+            ChunkFailure<T> failure = new ChunkFailure<>(marker);
+            return body.concatMapIterable(chunk -> {
+                RuntimeException error = null;
+                try {
+                    reader.read(chunk, parser);
+                } catch (RuntimeException decodingFailed) {
+                    error = decodingFailed;
+                }
+                return failure.items(parser.drain(), error);
+            }).handle(failure::relay);
+        }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
+    }
+}
