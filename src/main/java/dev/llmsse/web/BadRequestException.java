@@ -1,9 +1,9 @@
 package dev.llmsse.web;
 
 /** The request is malformed or breaks a rule; answered with 400 and this message. */
-class BadRequestException extends RuntimeException {
+public class BadRequestException extends RuntimeException {
 
-    BadRequestException(String message) {
+    public BadRequestException(String message) {
         super(message, null, false, false);
     }
 }

@@ -8,12 +8,17 @@ import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
+import dev.llmsse.security.Caller;
 
 import org.springframework.stereotype.Component;
 
-/** Validates client input and turns it into a {@link ChatRequest} for a resolved model. */
+/**
+ * Validates client input and turns it into a {@link ChatRequest} for a resolved model. Public for the dialects
+ * in sub-packages of {@code web} (the OpenAI-compatible door), which translate their own request shape to
+ * messages and then pass the same checks as our protocol.
+ */
 @Component
-class ChatRequests {
+public class ChatRequests {
 
     private static final Set<String> ROLES = Set.of("user", "assistant", "system");
 
@@ -44,6 +49,22 @@ class ChatRequests {
             throw new BadRequestException("send either prompt or messages, not both");
         }
         return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature());
+    }
+
+    /**
+     * A validated request from a conversation that a dialect translated; system turns stay in
+     * {@code messages}. Throws the same 400 and 413 answers as our own endpoints.
+     */
+    public Validated fromMessages(String model, List<ChatMessage> messages, Integer maxTokens, Double temperature) {
+        return validated(model, messages, null, maxTokens, temperature);
+    }
+
+    /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */
+    public static Validated allowedFor(Caller caller, Validated validated) {
+        if (!caller.mayUse(validated.model().qualifiedName())) {
+            throw new ForbiddenException("model_not_allowed", "this key may not use that model");
+        }
+        return validated;
     }
 
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
@@ -115,6 +136,6 @@ class ChatRequests {
     }
 
     /** A request that passed validation, with its model resolved. */
-    record Validated(ResolvedModel model, ChatRequest request) {
+    public record Validated(ResolvedModel model, ChatRequest request) {
     }
 }

@@ -3,22 +3,17 @@ package dev.llmsse.web;
 import java.net.URI;
 import java.util.List;
 
-import dev.llmsse.security.Caller;
 import dev.llmsse.security.Callers;
 import dev.llmsse.stream.AnswerService;
 import dev.llmsse.stream.Attachment;
-import dev.llmsse.stream.ClientConnection;
 import dev.llmsse.stream.SessionNotFoundException;
 import dev.llmsse.stream.SseFrame;
 import dev.llmsse.stream.StreamService;
 
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,14 +23,12 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** The streaming endpoints of the HTTP contract (see {@code docs/protocol.md}). */
 @RestController
 class StreamController {
 
-    static final MediaType EVENT_STREAM = MediaType.parseMediaType("text/event-stream;charset=utf-8");
     private static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final StreamService streams;
@@ -62,7 +55,7 @@ class StreamController {
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) List<String> accept,
             ServerWebExchange exchange) {
         return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = allowed(caller, requests.fromPrompt(prompt, model));
+            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.fromPrompt(prompt, model));
             if (wantsJson(accept)) {
                 return answers.answer(validated.model(), validated.request(), caller.id()).map(ResponseEntity::ok);
             }
@@ -76,7 +69,7 @@ class StreamController {
     @PostMapping(path = "/api/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<SessionCreated>> createSession(@RequestBody SessionRequest body, ServerWebExchange exchange) {
         return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = allowed(caller, requests.fromBody(body));
+            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.fromBody(body));
             return streams.createSession(validated.model(), validated.request(), caller.id());
         }).map(id -> {
             String streamUrl = "/api/sessions/" + id + "/stream";
@@ -118,38 +111,12 @@ class StreamController {
         }));
     }
 
-    /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */
-    private static ChatRequests.Validated allowed(Caller caller, ChatRequests.Validated validated) {
-        if (!caller.mayUse(validated.model().qualifiedName())) {
-            throw new ForbiddenException("model_not_allowed", "this key may not use that model");
-        }
-        return validated;
-    }
-
     private static Mono<ResponseEntity<?>> respond(Attachment attachment, ServerWebExchange exchange) {
         if (attachment instanceof Attachment.Frames frames) {
-            return writeEventStream(frames.frames(), exchange.getResponse()).then(Mono.empty());
+            return EventStreamResponse.write(frames.frames().map(SseFrame::bytes), exchange.getResponse())
+                    .then(Mono.empty());
         }
         return Mono.just(ResponseEntity.noContent().build());
-    }
-
-    /**
-     * Writes the frames' bytes to the response as one stream of buffers, bypassing the message writers (see
-     * {@link SseFrame} for why not Spring's SSE writer; a {@code ResponseEntity} body would be typed by its
-     * instance, whose element type is erased, and be given to that writer anyway). Each buffer wraps the
-     * frame's shared bytes without a copy; the connection flushes whenever it has written all that was
-     * ready, so a lone token leaves at once and a burst in one write. The returned handler result is empty:
-     * the response is complete when the frames are.
-     */
-    private static Mono<Void> writeEventStream(Flux<SseFrame> frames, ServerHttpResponse response) {
-        HttpHeaders headers = response.getHeaders();
-        headers.setContentType(EVENT_STREAM);
-        headers.setCacheControl(CacheControl.noCache().noTransform());
-        headers.set("X-Accel-Buffering", "no");
-        DataBufferFactory buffers = response.bufferFactory();
-        // The stream core watches the connection for clients that stop reading and for stalls (FrameStreams).
-        return response.writeWith(frames.map(frame -> buffers.wrap(frame.bytes()))
-                .contextWrite(context -> context.put(ClientConnection.class, NettyClientConnection.of(response))));
     }
 
     /** JSON only when asked for and the client did not also accept an event stream. */
