@@ -142,6 +142,26 @@ public class StreamService implements AutoCloseable {
     }
 
     /**
+     * Whether the session's answer is still being written, wherever it runs: false once its terminal event is
+     * logged, and for a session that is unknown or expired. A session whose generation nobody started yet counts
+     * as being answered only where other replicas share its log (in memory, this replica would be running it).
+     */
+    public Mono<Boolean> answering(String sessionId) {
+        return Mono.defer(() -> {
+            Generation local = registry.find(sessionId);
+            if (local != null) {
+                return Mono.just(!local.finished());
+            }
+            if (!store.shared()) {
+                return Mono.just(false);
+            }
+            return store.find(sessionId).flatMap(record -> store.log(sessionId).position())
+                    .map(position -> !position.ended())
+                    .defaultIfEmpty(false);
+        });
+    }
+
+    /**
      * Attaches to a session's generation, from the start or after {@code lastEventId}.
      * Errors with {@link SessionNotFoundException} or {@link InvalidLastEventIdException}.
      */
