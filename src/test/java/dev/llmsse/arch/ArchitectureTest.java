@@ -42,6 +42,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule redisIsKeptToItself = adapterKeptToItself("dev.llmsse.session.redis");
 
+    /** A dialect of the HTTP edge is a door like an adapter: nothing else reaches into it. */
+    @ArchTest
+    static final ArchRule aiSdkDoorIsKeptToItself = adapterKeptToItself("dev.llmsse.web.aisdk");
+
     /**
      * The HTTP edge is {@code web} (controllers, problems, request filters) with the two packages whose
      * filters run before a controller: {@code security} (who is calling) and {@code limit} (request rate,
