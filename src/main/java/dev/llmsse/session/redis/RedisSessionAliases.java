@@ -9,15 +9,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import reactor.core.publisher.Mono;
 
 /** Aliases in Redis, one key each with its TTL, so that every replica resolves them. */
-final class RedisSessionAliases implements SessionAliases {
-
-    private final ReactiveStringRedisTemplate redis;
-    private final RedisKeys keys;
-
-    RedisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) {
-        this.redis = redis;
-        this.keys = keys;
-    }
+record RedisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) implements SessionAliases {
 
     @Override
     public Mono<Void> point(String alias, String sessionId, Duration ttl) {

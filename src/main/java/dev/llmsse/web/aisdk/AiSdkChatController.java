@@ -25,22 +25,10 @@ import reactor.core.publisher.Mono;
  * true})}), and {@code POST /api/chat/{id}/stop} stops it. Errors before the stream are our problem documents.
  */
 @RestController
-class AiSdkChatController {
+record AiSdkChatController(StreamService streams, UiChatRequests requests, ActiveChats chats, Callers callers) {
 
     /** The header by which the AI SDK knows a UI message stream. */
     static final String UI_MESSAGE_STREAM_HEADER = "x-vercel-ai-ui-message-stream";
-
-    private final StreamService streams;
-    private final UiChatRequests requests;
-    private final ActiveChats chats;
-    private final Callers callers;
-
-    AiSdkChatController(StreamService streams, UiChatRequests requests, ActiveChats chats, Callers callers) {
-        this.streams = streams;
-        this.requests = requests;
-        this.chats = chats;
-        this.callers = callers;
-    }
 
     /** Answers the conversation: a new session, pointed to by the chat, streamed from its start. */
     @PostMapping(path = "/api/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
