@@ -143,21 +143,16 @@ public class StreamService implements AutoCloseable {
 
     /**
      * Whether the session's answer is still being written, wherever it runs: false once its terminal event is
-     * logged, and for a session that is unknown or expired. A session whose generation nobody started yet counts
-     * as being answered only where other replicas share its log (in memory, this replica would be running it).
+     * logged, and for an unknown session. In memory, only this replica's generations can be running.
      */
     public Mono<Boolean> answering(String sessionId) {
         return Mono.defer(() -> {
             Generation local = registry.find(sessionId);
-            if (local != null) {
-                return Mono.just(!local.finished());
-            }
-            if (!store.shared()) {
-                return Mono.just(false);
+            if (local != null || !store.shared()) {
+                return Mono.just(local != null && !local.finished());
             }
             return store.find(sessionId).flatMap(record -> store.log(sessionId).position())
-                    .map(position -> !position.ended())
-                    .defaultIfEmpty(false);
+                    .map(position -> !position.ended()).defaultIfEmpty(false);
         });
     }
 

@@ -30,6 +30,8 @@ final class UiMessageChunks {
     // A private mapper: the wire format must not change with the application's Jackson customizations.
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final String KEEP_ALIVE = ": keep-alive\n\n";
+    /** The event that ends a response after its terminal chunk, as the AI SDK's own servers end theirs. */
+    static final String DONE = "data: [DONE]\n\n";
 
     private final List<String> out = new ArrayList<>();
     private final Map<Integer, ToolCall> toolCalls = new LinkedHashMap<>();
@@ -46,9 +48,6 @@ final class UiMessageChunks {
     static List<String> opening(String messageId) {
         return List.of(event(chunk("start").put("messageId", messageId)), event(chunk("start-step")));
     }
-
-    /** The event that ends a response after its terminal chunk, as the AI SDK's own servers end theirs. */
-    static final String DONE = "data: [DONE]\n\n";
 
     /** The SSE events for one frame, each whole ({@code data: …} and its blank line); often none or one. */
     List<String> translate(SseFrame frame) {
