@@ -54,7 +54,7 @@ record AiSdkChatController(StreamService streams, UiChatRequests requests, Activ
         return callers.of(exchange).flatMap(caller -> chats.active(caller, id))
                 .flatMap(sessionId -> streams.attachSession(sessionId, null)
                         .map(attachment -> new Answer(sessionId, attachment))
-                        // Let go of (retention, eviction) between the two calls: nothing to resume either.
+                        // Gone between the two calls (its retention over, or evicted): nothing to resume either.
                         .onErrorResume(SessionNotFoundException.class, gone -> Mono.empty()))
                 .defaultIfEmpty(Answer.NONE)
                 .flatMap(answer -> respond(answer.sessionId(), answer.attachment(), exchange));
@@ -79,7 +79,8 @@ record AiSdkChatController(StreamService streams, UiChatRequests requests, Activ
     }
 
     /** Writes the UI message stream, or answers 204; the handler result is empty once the stream is written. */
-    private static Mono<ResponseEntity<?>> respond(String sessionId, Attachment attachment, ServerWebExchange exchange) {
+    private static Mono<ResponseEntity<?>> respond(String sessionId, Attachment attachment,
+            ServerWebExchange exchange) {
         if (attachment instanceof Attachment.Frames frames) {
             exchange.getResponse().getHeaders().set(UI_MESSAGE_STREAM_HEADER, "v1");
             return EventStreamResponse.write(UiMessageStream.of(sessionId, frames.frames()), exchange.getResponse())
