@@ -17,6 +17,11 @@ class SessionStoreConfiguration {
     }
 
     @Bean
+    SessionAliases inMemorySessionAliases() {
+        return new InMemorySessionAliases(Schedulers.parallel());
+    }
+
+    @Bean
     ReplicaBus localReplicaBus() {
         return new LocalReplicaBus();
     }

@@ -141,6 +141,21 @@ public class StreamService implements AutoCloseable {
     }
 
     /**
+     * Whether the session's answer is still being written, wherever it runs: false once its terminal event is
+     * logged, and for an unknown session. In memory, only this replica's generations can be running.
+     */
+    public Mono<Boolean> answering(String sessionId) {
+        return Mono.defer(() -> {
+            Generation local = registry.find(sessionId);
+            if (local != null || !sharing.othersCanServe()) {
+                return Mono.just(local != null && !local.finished());
+            }
+            return sharing.store.find(sessionId).flatMap(record -> sharing.store.log(sessionId).position())
+                    .map(position -> !position.ended()).defaultIfEmpty(false);
+        });
+    }
+
+    /**
      * Attaches to a session's generation, from the start or after {@code lastEventId}.
      * Errors with {@link SessionNotFoundException} or {@link InvalidLastEventIdException}.
      */

@@ -42,6 +42,10 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule redisIsKeptToItself = adapterKeptToItself("dev.llmsse.session.redis");
 
+    /** A dialect of the HTTP edge is a door like an adapter: nothing else reaches into it. */
+    @ArchTest
+    static final ArchRule aiSdkDoorIsKeptToItself = adapterKeptToItself("dev.llmsse.web.aisdk");
+
     /**
      * A client dialect ({@code web.openai}: the OpenAI-compatible door) is a translation at the edge, reached only
      * through its routes: nothing outside it imports it, so adding or removing one touches nothing else. It may

@@ -113,7 +113,10 @@ class EndpointFuzzTest {
             "strict json 400", "unnormalised path refused",
             "POST /v1/chat/completions 200", "POST /v1/chat/completions 400", "POST /v1/chat/completions 413",
             "GET /v1/models 200", "GET /v1/chat/completions 405", "openai stream done", "openai json",
-            "openai resume rest", "openai unsupported_parameter", "openai invalid_value", "openai unknown_model");
+            "openai resume rest", "openai unsupported_parameter", "openai invalid_value", "openai unknown_model",
+            "POST /api/chat 200", "POST /api/chat 400", "POST /api/chat 413", "ai sdk finish", "ai sdk error too_long",
+            "GET /api/chat/*/stream 204", "GET /api/chat/*/stream 400", "POST /api/chat/*/stop 204",
+            "POST /api/chat/*/stop 400");
 
     @AfterAll
     static void everyKindOfOutcomeCameUp() {
@@ -152,6 +155,13 @@ class EndpointFuzzTest {
         Gen openAi = new Gen(new Random(seed * 37 + 16), seed * 37 + 16);
         if (openAi.random.nextBoolean()) {
             new OpenAiFuzzCase(openAi, this::call, MAX_PROMPT_CHARS, MAX_BODY_BYTES).run();
+        }
+        // Issue 16, the AI SDK door: from a fourth seeded stream, so that the cases above stay the same per seed.
+        Gen aiSdk = new Gen(new Random(seed * 31 + 16), seed);
+        switch (aiSdk.random.nextInt(3)) {
+            case 0 -> aiSdkChat(aiSdk);
+            case 1 -> aiSdkChatIds(aiSdk);
+            default -> { }
         }
     }
 
@@ -400,6 +410,135 @@ class EndpointFuzzTest {
         }
     }
 
+    // ---- the AI SDK door (POST /api/chat, GET /api/chat/{id}/stream, POST /api/chat/{id}/stop) --------------
+
+    private static final java.util.regex.Pattern CHAT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}");
+
+    /**
+     * UI messages with arbitrary text, either clean (200, or 413 past max-prompt-chars: predictable) or with one
+     * fault (a bad chat id, trigger, part or model, or a body of the wrong shape: 400 or 413); a 200 is a UI
+     * message stream ending in finish (the whole echo) or error (the event cap), then nothing left to resume.
+     */
+    private void aiSdkChat(Gen gen) throws IOException {
+        String chatId = "c" + gen.randomIdChars(1 + gen.random.nextInt(30));
+        // Now and then past max-prompt-chars (413), or many short words: more events than max-events (error).
+        String last = switch (gen.random.nextInt(8)) {
+            case 0 -> gen.text(1000);
+            case 1 -> "a b ".repeat(20 + gen.random.nextInt(40));
+            default -> gen.text(120);
+        } + "x";
+        List<Object> messages = new ArrayList<>();
+        long chars = last.length();
+        for (int i = gen.random.nextInt(3); i > 0; i--) {
+            String role = gen.pick("user", "assistant", "system");
+            String text = gen.text(40);
+            String type = role.equals("assistant") ? gen.pick("text", "reasoning", "step-start", "data-x") : "text";
+            chars += type.equals("text") ? text.length() : 0;
+            messages.add(Map.of("id", "m" + i, "role", role, "parts", List.of(Map.of("type", type, "text", text))));
+        }
+        messages.add(Map.of("id", "last", "role", "user", "parts", List.of(Map.of("type", "text", "text", last)),
+                "metadata", Map.of("k", gen.text(10))));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", chatId);
+        body.put("messages", messages);
+        body.put("trigger", gen.pick("submit-message", "regenerate-message"));
+        if (gen.random.nextBoolean()) {
+            body.put("model", gen.pick("echo/echo", "echo/tiny"));
+        }
+        byte[] json = JSON.writeValueAsBytes(Gen.wellFormed(body));
+        boolean clean = gen.random.nextInt(3) != 0;
+        if (!clean) {
+            json = aiSdkFault(gen, body);
+        }
+        Response response = call(Request.post("/api/chat", json).header("Content-Type", "application/json"));
+        if (!clean) {
+            response.assertStatusIn(400, 413);
+            return;
+        }
+        response.assertStatus(chars > MAX_PROMPT_CHARS ? 413 : 200);
+        if (response.status() == 200) {
+            aiSdkStream(response, "You said: " + Gen.wellFormed(last));
+            call(Request.get("/api/chat/" + chatId + "/stream")).assertStatus(204);
+            call(Request.post("/api/chat/" + chatId + "/stop", null)).assertStatus(204);
+        }
+    }
+
+    /** The body with one fault; each is refused before anything starts. */
+    private static byte[] aiSdkFault(Gen gen, Map<String, Object> body) {
+        Map<String, Object> faulty = new LinkedHashMap<>(body);
+        switch (gen.random.nextInt(9)) {
+            case 0 -> faulty.put("id", gen.pick("", ".", "..", " x", "a/b", "x".repeat(129), "\u00e9", 5));
+            case 1 -> faulty.put("trigger", gen.pick("resume-stream", "", 1));
+            case 2 -> faulty.put("messages", gen.pick(List.of(), "m", List.of(Map.of("role", "user"))));
+            case 3 -> faulty.put("messages", List.of(Map.of("role", "user", "parts", List.of(
+                    Map.of("type", gen.pick("file", "tool-get_weather", "dynamic-tool"), "text", "x")))));
+            case 4 -> faulty.put("messages", List.of(Map.of("role", "user", "parts", List.of(Map.of("text", "x")))));
+            case 5 -> faulty.put("messages", List.of(Map.of("role", gen.pick("tool", "", "USER"), "parts",
+                    List.of(Map.of("type", "text", "text", "x")))));
+            case 6 -> faulty.put("model", gen.pick("nope/x", "echo/nope", "echo"));
+            case 7 -> faulty.remove("id");
+            default -> {
+                return gen.body();
+            }
+        }
+        return JSON.writeValueAsBytes(Gen.wellFormed(faulty));
+    }
+
+    /** Arbitrary chat ids at resume and stop: 204 (nothing to resume or stop) for a valid one, 400 otherwise. */
+    private void aiSdkChatIds(Gen gen) throws IOException {
+        String id = gen.sessionId();
+        boolean valid = CHAT_ID.matcher(id).matches();
+        String target = "/api/chat/" + encode(id) + (gen.random.nextBoolean() ? "/stream" : "/stop");
+        Response response = call(target.endsWith("/stream") ? Request.get(target) : Request.post(target, null));
+        response.assertStatus(valid ? 204 : 400);
+    }
+
+    /**
+     * A well-formed UI message stream: the AI SDK's header, JSON chunks of known types, {@code start} and
+     * {@code start-step} first, text deltas only inside an open text part, one end ({@code finish} with the whole
+     * echo, or {@code error} at the event cap with a prefix of it), then {@code [DONE]} and nothing else.
+     */
+    private static void aiSdkStream(Response response, String expected) {
+        assertThat(response.isEventStream()).as(response.toString()).isTrue();
+        assertThat(response.headers().first("x-vercel-ai-ui-message-stream")).as(response.toString()).isEqualTo("v1");
+        SseParser parser = new SseParser();
+        parser.feed(response.body());
+        assertThat(parser.hasPendingInput()).as(response.toString()).isFalse();
+        List<String> data = parser.frames().stream().filter(SseParser.Frame::firesEvent).map(SseParser.Frame::data)
+                .toList();
+        assertThat(data).as(response.toString()).last().isEqualTo("[DONE]");
+        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(JSON::readTree).toList();
+        List<String> types = chunks.stream().map(chunk -> chunk.path("type").asString()).toList();
+        assertThat(types.subList(0, 2)).as(response.toString()).containsExactly("start", "start-step");
+        assertThat(chunks.get(0).path("messageId").asString()).matches("[A-Za-z0-9_-]{22}");
+        String end = types.get(types.size() - 1);
+        assertThat(end).as(response.toString()).isIn("finish", "error");
+        assertThat(types.subList(0, types.size() - 1)).as(response.toString()).doesNotContain("finish", "error");
+        StringBuilder text = new StringBuilder();
+        String open = null;
+        for (JsonNode chunk : chunks) {
+            switch (chunk.path("type").asString()) {
+                case "text-start" -> open = chunk.path("id").asString();
+                case "text-delta" -> {
+                    assertThat(chunk.path("id").asString()).as(response.toString()).isEqualTo(open);
+                    text.append(chunk.path("delta").asString());
+                }
+                case "text-end" -> open = null;
+                default -> assertThat(chunk.path("type").asString()).as(response.toString())
+                        .isIn("start", "start-step", "finish-step", "finish", "error");
+            }
+        }
+        if (end.equals("finish")) {
+            count("ai sdk finish");
+            assertThat(text.toString()).as(response.toString()).isEqualTo(expected);
+        } else {
+            String errorText = chunks.get(chunks.size() - 1).path("errorText").asString();
+            count("ai sdk error " + errorText.substring(0, errorText.indexOf(':')));
+            assertThat(errorText).as(response.toString()).startsWith("too_long:");
+            assertThat(expected).as(response.toString()).startsWith(text.toString());
+        }
+    }
+
     // ---- shared checks -----------------------------------------------------------------------------------
 
     /** Reconnects with a real id of the stream just read: the rest of the answer, or 204 after its end. */
@@ -453,7 +592,7 @@ class EndpointFuzzTest {
             // Encoded spellings (/%61pi/llm) count as the path they decode to.
             String path = request.target().replaceFirst("\\?.*", "");
             String plain = path.matches("[A-Za-z0-9%/_-]*") ? decodeLetters(path) : path;
-            count(request.method() + " " + plain.replaceFirst("^/api/sessions/[^/]*/", "/api/sessions/*/") + " "
+            count(request.method() + " " + plain.replaceFirst("^/api/(sessions|chat)/[^/]*/", "/api/$1/*/") + " "
                     + exchange.status());
             return new Response(request, exchange.status(), exchange.headers(), body);
         } catch (SocketTimeoutException hung) {

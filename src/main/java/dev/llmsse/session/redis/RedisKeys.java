@@ -26,6 +26,11 @@ record RedisKeys(String prefix) {
         return prefix + ":{" + id + "}:remote";
     }
 
+    /** An alias has no hash tag: it names a session, it is not one of the session's keys. */
+    String alias(String alias) {
+        return prefix + ":alias:" + alias;
+    }
+
     String appended(String id) {
         return prefix + ":appended:" + id;
     }

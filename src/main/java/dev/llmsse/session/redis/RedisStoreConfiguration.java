@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.session.ReplicaBus;
+import dev.llmsse.session.SessionAliases;
 import dev.llmsse.session.SessionStore;
 
 import io.lettuce.core.ClientOptions;
@@ -55,6 +56,11 @@ class RedisStoreConfiguration {
     SessionStore redisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings) {
         return new RedisSessionStore(redis, notifications, keys, settings, Schedulers.parallel());
+    }
+
+    @Bean
+    SessionAliases redisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+        return new RedisSessionAliases(redis, keys);
     }
 
     @Bean

@@ -35,9 +35,15 @@ public final class FakeUpstream implements AutoCloseable {
      * @param pacing   pause before each chunk
      * @param holdOpen keep the response open after the chunks (a provider that goes silent)
      * @param cut      close the connection after the chunks without ending the response properly
+     * @param pause    where the answer waits for the test, or null
      */
     public record Reply(int status, Map<String, String> headers, List<byte[]> chunks, Duration pacing,
-            boolean holdOpen, boolean cut) {
+            boolean holdOpen, boolean cut, Pause pause) {
+
+        public Reply(int status, Map<String, String> headers, List<byte[]> chunks, Duration pacing, boolean holdOpen,
+                boolean cut) {
+            this(status, headers, chunks, pacing, holdOpen, cut, null);
+        }
 
         public static Reply stream(String contentType, List<byte[]> chunks) {
             return new Reply(200, Map.of("Content-Type", contentType), chunks, Duration.ZERO, false, false);
@@ -59,6 +65,15 @@ public final class FakeUpstream implements AutoCloseable {
         public Reply heldOpen() {
             return new Reply(status, headers, chunks, pacing, true, cut);
         }
+
+        /** The first {@code chunks} chunks at once, the rest once {@code until} completes: a provider mid-answer. */
+        public Reply pausedAfter(int chunks, Mono<Void> until) {
+            return new Reply(status, headers, this.chunks, pacing, holdOpen, cut, new Pause(chunks, until));
+        }
+    }
+
+    /** The answer stops after {@code afterChunks} chunks until {@code until} completes. */
+    public record Pause(int afterChunks, Mono<Void> until) {
     }
 
     /**
@@ -126,9 +141,14 @@ public final class FakeUpstream implements AutoCloseable {
     private static Mono<Void> reply(Reply reply, HttpServerResponse response) {
         response.status(reply.status());
         reply.headers().forEach(response::header);
-        Flux<ByteBuf> chunks = Flux.fromIterable(reply.chunks())
-                .concatMap(chunk -> reply.pacing().isZero() ? Mono.just(chunk)
-                        : Mono.delay(reply.pacing()).thenReturn(chunk))
+        Flux<ByteBuf> chunks = Flux.fromIterable(reply.chunks()).index()
+                .concatMap(indexed -> {
+                    Mono<byte[]> chunk = Mono.just(indexed.getT2());
+                    if (reply.pause() != null && indexed.getT1() == reply.pause().afterChunks()) {
+                        chunk = reply.pause().until().then(chunk);
+                    }
+                    return reply.pacing().isZero() ? chunk : Mono.delay(reply.pacing()).then(chunk);
+                })
                 .map(Unpooled::wrappedBuffer);
         if (reply.holdOpen()) {
             chunks = chunks.concatWith(Flux.never());

@@ -1,0 +1,25 @@
+package dev.llmsse.session.redis;
+
+import java.time.Duration;
+
+import dev.llmsse.session.SessionAliases;
+
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import reactor.core.publisher.Mono;
+
+/** Aliases in Redis, one key each with its TTL, so that every replica resolves them. */
+record RedisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) implements SessionAliases {
+
+    @Override
+    public Mono<Void> point(String alias, String sessionId, Duration ttl) {
+        return redis.opsForValue().set(keys.alias(alias), sessionId, ttl)
+                .then()
+                .onErrorMap(RedisSessionStore::unavailable);
+    }
+
+    @Override
+    public Mono<String> target(String alias) {
+        return redis.opsForValue().get(keys.alias(alias)).onErrorMap(RedisSessionStore::unavailable);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.llmsse.web.aisdk;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+/**
+ * The body the AI SDK's {@code DefaultChatTransport} posts to {@code /api/chat}, with the fields this door reads.
+ * Others are ignored: the transport merges the app's own {@code body} options into it, and UI messages and parts
+ * carry fields ({@code metadata}, {@code providerMetadata}, {@code state}, …) that only the client's UI needs.
+ *
+ * @param id          the chat's id, chosen by the client; names the conversation for resume and stop
+ * @param messages    the whole conversation as UI messages, oldest first
+ * @param trigger     {@code submit-message} or {@code regenerate-message}; both answer the conversation as sent
+ * @param messageId   the message being edited or regenerated; the client already cut the conversation there
+ * @param model       optional {@code provider/model} (an app sends it with {@code body: {model}})
+ * @param maxTokens   optional cap on output tokens
+ * @param temperature optional sampling temperature
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+record UiChatRequest(String id, List<UiMessage> messages, String trigger, String messageId, String model,
+        Integer maxTokens, Double temperature) {
+
+    /** One UI message: its role and parts ({@code id} and {@code metadata} are the client's). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record UiMessage(String role, List<UiPart> parts) {
+    }
+
+    /** One part of a UI message; {@code text} for {@code text} and {@code reasoning} parts. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record UiPart(String type, String text) {
+    }
+}

@@ -1,0 +1,101 @@
+package dev.llmsse.web.aisdk;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.web.BadRequestException;
+import dev.llmsse.web.ChatRequests;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Translates the AI SDK's request into our conversation, then lets {@link ChatRequests} apply the checks every
+ * door shares (roles, sizes, Unicode, model, temperature). A message's text parts are its content; parts that
+ * only the UI needs (reasoning shown earlier, step boundaries, sources, the app's {@code data-*} parts) are left
+ * out, as the AI SDK's own {@code convertToModelMessages} leaves most of them out. Parts the core cannot carry
+ * yet (files, tool calls and their results) are refused with a clear 400 rather than dropped: dropping them would
+ * answer a different question than the one asked.
+ */
+@Component
+class UiChatRequests {
+
+    /**
+     * What a chat id may be: it goes into the resume URL as a path segment, so only characters that
+     * {@code encodeURIComponent} leaves as they are, and no leading dot (which makes {@code .} and {@code ..}).
+     * The AI SDK's generated ids, UUIDs and the usual database ids fit.
+     */
+    static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}");
+    private static final String TOOLS_UNSUPPORTED = "tool parts are not supported by this gateway yet: "
+            + "send no tool calls or tool results (docs/compatibility.md)";
+
+    private final ChatRequests requests;
+
+    UiChatRequests(ChatRequests requests) {
+        this.requests = requests;
+    }
+
+    /** The validated request, with its model resolved; throws the 400 and 413 answers of every door. */
+    ChatRequests.Validated validate(UiChatRequest body) {
+        if (body == null) {
+            throw new BadRequestException("a JSON body is required");
+        }
+        requireChatId(body.id());
+        if (body.trigger() != null && !"submit-message".equals(body.trigger())
+                && !"regenerate-message".equals(body.trigger())) {
+            throw new BadRequestException("trigger must be submit-message or regenerate-message");
+        }
+        if (body.messages() == null || body.messages().isEmpty()) {
+            throw new BadRequestException("messages is required: the conversation as UI messages");
+        }
+        List<ChatMessage> messages = new ArrayList<>(body.messages().size());
+        for (UiChatRequest.UiMessage message : body.messages()) {
+            ChatMessage translated = translate(message);
+            if (translated != null) {
+                messages.add(translated);
+            }
+        }
+        return requests.fromMessages(body.model(), messages, body.maxTokens(), body.temperature());
+    }
+
+    /** Refuses a chat id that could not be resumed by its URL; a valid one is returned as is. */
+    static String requireChatId(String id) {
+        if (id == null || !CHAT_ID.matcher(id).matches()) {
+            throw new BadRequestException("the chat id must be 1-128 characters of A-Z a-z 0-9 . _ ~ - "
+                    + "(not starting with .)");
+        }
+        return id;
+    }
+
+    /**
+     * The message as one turn, or null for an assistant turn without text (its parts were reasoning, steps or
+     * sources only): providers refuse an empty assistant turn, and it says nothing to the model.
+     */
+    private static ChatMessage translate(UiChatRequest.UiMessage message) {
+        if (message == null || message.parts() == null) {
+            throw new BadRequestException("every message needs a role and a list of parts");
+        }
+        StringBuilder text = new StringBuilder();
+        for (UiChatRequest.UiPart part : message.parts()) {
+            if (part == null || part.type() == null) {
+                throw new BadRequestException("every part needs a type");
+            }
+            String type = part.type();
+            if ("text".equals(type)) {
+                if (part.text() == null) {
+                    throw new BadRequestException("a text part needs its text");
+                }
+                text.append(part.text());
+            } else if ("file".equals(type)) {
+                throw new BadRequestException("file parts are not supported by this gateway yet: send text");
+            } else if (type.startsWith("tool-") || "dynamic-tool".equals(type)) {
+                throw new BadRequestException(TOOLS_UNSUPPORTED);
+            }
+        }
+        if ("assistant".equals(message.role()) && text.isEmpty()) {
+            return null;
+        }
+        return new ChatMessage(message.role(), text.toString());
+    }
+}
