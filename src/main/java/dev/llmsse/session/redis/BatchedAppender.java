@@ -70,6 +70,14 @@ final class BatchedAppender {
     private int failures;
     private long failingSinceMillis;
 
+    /** Queues the event, and sends it now if no batch is in flight; never waits. */
+    void append(LoggedEvent event) {
+        if (!gaveUp) {
+            queued.offer(event);
+            drain();
+        }
+    }
+
     /**
      * @param id       the generation, for the log lines
      * @param patience how long batches may keep failing before the mirror gives up
@@ -79,14 +87,6 @@ final class BatchedAppender {
         this.writer = writer;
         this.timer = timer;
         this.patience = patience;
-    }
-
-    void append(LoggedEvent event) {
-        if (gaveUp) {
-            return;
-        }
-        queued.offer(event);
-        drain();
     }
 
     private void drain() {
