@@ -44,9 +44,12 @@ public final class SoakClient {
      * @param tokenDelay  the gateway's echo token delay, for each stream's deadline
      * @param slack       how long after its last expected token a stream may take to end
      * @param limit       how long the whole run may take
+     * @param warmup      how many of the streams go first, a tenth as many at a time: a cold JVM pinned to a
+     *                    third of a CPU and hit by full concurrency in its first second is slow enough, while
+     *                    its JIT compiles, to time out its Redis commands (2 s); judged like every other stream
      */
     public record Settings(List<String> replicas, int streams, int concurrency, Duration tokenDelay,
-            Duration slack, Duration limit) {
+            Duration slack, Duration limit, int warmup) {
     }
 
     /** What became of every stream. */
@@ -91,8 +94,11 @@ public final class SoakClient {
     public Report run() {
         long started = System.nanoTime();
         try {
-            Flux.range(0, settings.streams())
-                    .flatMap(this::oneStream, settings.concurrency())
+            int warmup = Math.min(settings.warmup(), settings.streams());
+            Flux.range(0, warmup)
+                    .flatMap(this::oneStream, Math.max(1, settings.concurrency() / 10))
+                    .concatWith(Flux.range(warmup, settings.streams() - warmup)
+                            .flatMap(this::oneStream, settings.concurrency()))
                     .doOnNext(verdict -> counts.computeIfAbsent(verdict, key -> new AtomicLong()).incrementAndGet())
                     .blockLast(settings.limit());
         } finally {
@@ -262,11 +268,15 @@ public final class SoakClient {
         }
     }
 
-    /** {@code bench/soak.sh}: {@code SoakClient streams concurrency tokenDelayMs url [url2]}; exit 1 on any failure. */
+    /**
+     * {@code bench/soak.sh}: {@code SoakClient streams concurrency tokenDelayMs url [url2]}, with
+     * {@code -Dsoak.warmup=N} ({@link Settings#warmup}, 0 unless given); exit 1 on any failure.
+     */
     public static void main(String[] args) {
         List<String> replicas = List.of(args).subList(3, args.length);
         Report report = new SoakClient(new Settings(replicas, Integer.parseInt(args[0]), Integer.parseInt(args[1]),
-                Duration.ofMillis(Long.parseLong(args[2])), Duration.ofSeconds(20), Duration.ofHours(2))).run();
+                Duration.ofMillis(Long.parseLong(args[2])), Duration.ofSeconds(20), Duration.ofHours(2),
+                Integer.getInteger("soak.warmup", 0))).run();
         System.out.println(report);
         System.exit(report.failures() == 0 ? 0 : 1);
     }

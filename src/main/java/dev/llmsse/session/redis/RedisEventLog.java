@@ -1,16 +1,14 @@
 package dev.llmsse.session.redis;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llmsse.session.EventLog;
 import dev.llmsse.session.LoggedEvent;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.Limit;
 import org.springframework.data.redis.connection.stream.MapRecord;
@@ -18,18 +16,16 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * A generation's log as a Redis Stream whose entry ids are {@code <seq>-0}, so that "after
- * {@code Last-Event-ID}" is a plain range read. The owner appends in the background, in order, one script
- * call per event (append, keep alive, notify); followers wake on the notification, or on a poll as a
- * safety net, and read the range after the last event they delivered.
+ * {@code Last-Event-ID}" is a plain range read. The owner appends in the background, in order, in batches
+ * ({@link BatchedAppender}): one script call per batch (append, keep alive, notify once); followers wake on
+ * the notification, or on a poll as a safety net, and read the range after the last event they delivered.
  */
 final class RedisEventLog implements EventLog {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisEventLog.class);
     private static final int PAGE = 1000;
 
     private final String id;
@@ -38,8 +34,7 @@ final class RedisEventLog implements EventLog {
     private final RedisChannels notifications;
     private final RedisStoreSettings settings;
     private final Scheduler timer;
-    private final Sinks.Many<LoggedEvent> pending = Sinks.many().unicast().onBackpressureBuffer();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final BatchedAppender appender;
 
     RedisEventLog(String id, RedisKeys keys, ReactiveStringRedisTemplate redis,
             RedisChannels notifications, RedisStoreSettings settings, Scheduler timer) {
@@ -49,33 +44,30 @@ final class RedisEventLog implements EventLog {
         this.notifications = notifications;
         this.settings = settings;
         this.timer = timer;
+        // Retried for as long as a resume may ask for these events.
+        this.appender = new BatchedAppender(id, this::write, timer, settings.retention());
     }
 
     @Override
     public void append(LoggedEvent event) {
-        if (writing.compareAndSet(false, true)) {
-            // No error handler: write() logs and swallows every Redis failure, and the sink never errors.
-            pending.asFlux().concatMap(this::write).subscribe();
-        }
-        pending.tryEmitNext(event);
-        if (event.terminal()) {
-            pending.tryEmitComplete();
-        }
+        appender.append(event);
     }
 
-    private Mono<Void> write(LoggedEvent event) {
-        Duration ttl = event.terminal() ? settings.retention() : settings.runningTtl();
-        List<String> args = List.of(Long.toString(event.seq()), event.event() == null ? "" : event.event(),
-                event.data(), event.terminal() ? "1" : "0", Long.toString(ttl.toMillis()),
-                Integer.toString(settings.maxStreamLength()), keys.appended(id));
-        return redis.execute(RedisScripts.APPEND, List.of(keys.log(id)), args)
-                .then()
-                // Local subscribers are served from memory; a lost write only affects other replicas,
-                // whose followers end with "interrupted" once the lease runs out.
-                .onErrorResume(error -> {
-                    LOG.warn("could not mirror an event to Redis: {}", error.toString());
-                    return Mono.empty();
-                });
+    /** One round trip for the whole batch: one script call, one notification. */
+    private Mono<Void> write(List<LoggedEvent> batch) {
+        boolean ends = batch.get(batch.size() - 1).terminal();
+        Duration ttl = ends ? settings.retention() : settings.runningTtl();
+        List<String> args = new ArrayList<>(3 + 4 * batch.size());
+        args.add(Long.toString(ttl.toMillis()));
+        args.add(Integer.toString(settings.maxStreamLength()));
+        args.add(keys.appended(id));
+        for (LoggedEvent event : batch) {
+            args.add(Long.toString(event.seq()));
+            args.add(event.event() == null ? "" : event.event());
+            args.add(event.data());
+            args.add(event.terminal() ? "1" : "0");
+        }
+        return redis.execute(RedisScripts.APPEND, List.of(keys.log(id)), args).then();
     }
 
     @Override

@@ -31,15 +31,27 @@ final class RedisScripts {
             """, Long.class);
 
     /**
-     * Appends one event with the stream id {@code <seq>-0}, keeps the log alive, and notifies followers.
-     * KEYS: log. ARGV: seq, event, data, terminal (1/0), ttl ms, max length, channel.
+     * Appends a batch of events with the stream ids {@code <seq>-0}, skipping those the log already holds (a
+     * retried batch may have been stored by a try that timed out), keeps the log alive, and notifies followers
+     * once with the last seq. KEYS: log. ARGV: ttl ms, max length, channel, then per event: seq, event, data,
+     * terminal (1/0). Returns how many events it added.
      */
     static final RedisScript<Long> APPEND = RedisScript.of("""
-            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], ARGV[1] .. '-0',
-                       'e', ARGV[2], 'd', ARGV[3], 't', ARGV[4])
-            redis.call('PEXPIRE', KEYS[1], ARGV[5])
-            redis.call('PUBLISH', ARGV[7], ARGV[1])
-            return 1
+            local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
+            local last = top and tonumber(string.match(top[1], '^%d+')) or 0
+            local added = 0
+            for i = 4, #ARGV, 4 do
+              local seq = tonumber(ARGV[i])
+              if seq > last then
+                redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], ARGV[i] .. '-0',
+                           'e', ARGV[i + 1], 'd', ARGV[i + 2], 't', ARGV[i + 3])
+                last = seq
+                added = added + 1
+              end
+            end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            if added > 0 then redis.call('PUBLISH', ARGV[3], last) end
+            return added
             """, Long.class);
 
     /** Counts a remote subscriber out; tells the owner when it was the last. KEYS: counter. ARGV: channel, id. */

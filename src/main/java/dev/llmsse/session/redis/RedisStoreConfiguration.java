@@ -26,12 +26,17 @@ class RedisStoreConfiguration {
 
     /**
      * Fail commands at once while disconnected instead of queueing them without bound: a gateway that
-     * lost Redis must answer 503 for new sessions, not pile up memory.
+     * lost Redis must answer 503 for new sessions, not pile up memory. Replies are handed on from Lettuce's
+     * computation threads, not from the thread that reads the connection: what follows a reply (a client's
+     * stream starting after its registration, a follower's frames, the next batch) would otherwise run on that
+     * one thread, and on a starved CPU every reply behind it would wait past the command timeout (a profile of
+     * the Redis soak under CPU starvation showed that thread busy with such work).
      */
     @Bean
-    LettuceClientOptionsBuilderCustomizer rejectCommandsWhileDisconnected() {
+    LettuceClientOptionsBuilderCustomizer redisClientOptions() {
         return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)));
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .publishOnScheduler(true);
     }
 
     @Bean(destroyMethod = "close")

@@ -1,0 +1,175 @@
+package dev.llmsse.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import dev.llmsse.session.LoggedEvent;
+import dev.llmsse.support.CuttableTcpProxy;
+import dev.llmsse.support.RealRedis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.TimeoutOptions;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+
+import reactor.core.Disposable;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The mirror against the real Redis, its writes going through a proxy the test can hold: batches form while
+ * one is in flight, a retried batch is stored once, and followers read every event once, in order.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class RedisEventLogTest {
+
+    /** Short, so that a held batch times out soon; long enough that an unheld one never does. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+
+    private final String id = "g" + UUID.randomUUID().toString().replace("-", "");
+    private final RedisKeys keys = new RedisKeys("llmsse-test-" + UUID.randomUUID());
+    private final RedisStoreSettings settings = new RedisStoreSettings(Duration.ofSeconds(3), Duration.ofMillis(200),
+            100_000, Duration.ofMinutes(1), Duration.ofMinutes(5));
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private CuttableTcpProxy proxy;
+    private ReactiveStringRedisTemplate direct;
+    private RedisSessionStore viaProxy;
+    private final List<String> notified = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void connect() throws Exception {
+        RealRedis.require();
+        proxy = new CuttableTcpProxy(RealRedis.HOST, RealRedis.PORT);
+        resources.add(proxy);
+        direct = new ReactiveStringRedisTemplate(factory(RealRedis.PORT));
+        viaProxy = store(proxy.port());
+    }
+
+    @AfterEach
+    void disconnect() throws Exception {
+        for (int index = resources.size() - 1; index >= 0; index--) {
+            resources.get(index).close();
+        }
+    }
+
+    @Test
+    void eventsAppendedWhileABatchIsInFlightGoOutInOneBatchWithOneNotification() {
+        listenForNotifications();
+        RedisEventLog log = (RedisEventLog) viaProxy.log(id);
+        proxy.stallOn("EVALSHA");
+        log.append(token(1));
+        // The first batch is held at the proxy: every later event waits for it, then all go in one batch.
+        appendTokens(log, 2, 200);
+        log.append(done(201));
+        proxy.resume();
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> notified.contains("201"));
+        assertThat(notified).containsExactly("1", "201");
+        assertThat(readAll()).containsExactlyElementsOf(LongStream.rangeClosed(1, 201).boxed().toList());
+    }
+
+    @Test
+    void aBatchThatTimedOutButWasStoredIsNotStoredTwiceWhenItGoesOutAgain(CapturedOutput output) {
+        RedisEventLog log = (RedisEventLog) viaProxy.log(id);
+        proxy.stallOn("EVALSHA");
+        log.append(token(1));
+        appendTokens(log, 2, 10);
+        // The held batch times out; its retries, with the events since, are held too.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> output.getOut().contains("could not mirror generation " + id));
+        appendTokens(log, 11, 20);
+        log.append(done(21));
+        // Redis now runs the batch the client gave up on, then the retries that carry it again.
+        proxy.resume();
+
+        await().atMost(20, TimeUnit.SECONDS)
+                .until(() -> output.getOut().contains("mirroring generation " + id + " to Redis again"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> readAll().size() == 21);
+        assertThat(readAll()).containsExactlyElementsOf(LongStream.rangeClosed(1, 21).boxed().toList());
+        assertThat(output.getOut().split("could not mirror generation " + id, -1)).as("logged once per outage")
+                .hasSize(2);
+    }
+
+    @Test
+    void aFollowerOnAnotherConnectionReadsEveryEventOnceInOrderWhileTheyAreWrittenInBatches() {
+        var followed = store(RealRedis.PORT).log(id).follow(0).map(LoggedEvent::seq).collectList().toFuture();
+        RedisEventLog log = (RedisEventLog) viaProxy.log(id);
+        for (long seq = 1; seq < 2000; seq++) {
+            log.append(token(seq));
+        }
+        log.append(done(2000));
+
+        await().atMost(20, TimeUnit.SECONDS).until(followed::isDone);
+        assertThat(followed.join()).containsExactlyElementsOf(LongStream.rangeClosed(1, 2000).boxed().toList());
+    }
+
+    private void listenForNotifications() {
+        LettuceConnectionFactory connections = factory(RealRedis.PORT);
+        ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(connections);
+        resources.add(container::destroy);
+        Disposable listening = container.receiveLater(ChannelTopic.of(keys.appended(id))).block(Duration.ofSeconds(5))
+                .map(message -> message.getMessage()).subscribe(notified::add);
+        resources.add(listening::dispose);
+    }
+
+    /** The seqs the log holds, straight from the stream. */
+    private List<Long> readAll() {
+        return direct.<String, String>opsForStream().range(keys.log(id), Range.unbounded())
+                .map(record -> record.getId().getTimestamp()).collectList().block(Duration.ofSeconds(5));
+    }
+
+    private RedisSessionStore store(int port) {
+        LettuceConnectionFactory connections = factory(port);
+        RedisChannels channels = new RedisChannels(connections);
+        resources.add(channels);
+        return new RedisSessionStore(new ReactiveStringRedisTemplate(connections), channels, keys, settings,
+                Schedulers.parallel());
+    }
+
+    /** As the gateway connects: commands fail at once while disconnected, and time out. */
+    private LettuceConnectionFactory factory(int port) {
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder().commandTimeout(COMMAND_TIMEOUT)
+                .clientOptions(ClientOptions.builder()
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build())
+                .build();
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                new RedisStandaloneConfiguration(RealRedis.HOST, port), client);
+        connections.afterPropertiesSet();
+        connections.start();
+        resources.add(connections::destroy);
+        return connections;
+    }
+
+    private static void appendTokens(RedisEventLog log, long from, long to) {
+        for (long seq = from; seq <= to; seq++) {
+            log.append(token(seq));
+        }
+    }
+
+    private static LoggedEvent token(long seq) {
+        return new LoggedEvent(seq, null, "{\"token\":\"t" + seq + "\"}", false);
+    }
+
+    private static LoggedEvent done(long seq) {
+        return new LoggedEvent(seq, "done", "{\"done\":true}", true);
+    }
+}
