@@ -206,7 +206,8 @@ detect_gateway_mode() {
     log "gateway upstream mode: $GATEWAY_MODE"
 }
 REDIS_BUILT=0
-if [[ -n "$GATEWAY_JAR" ]] && unzip -l "$GATEWAY_JAR" 2>/dev/null | grep -qiE 'dev/llmsse/.*redis.*\.class'; then
+# grep reads the whole listing (no -q): stopping early would end unzip with SIGPIPE, and pipefail fails the test.
+if [[ -n "$GATEWAY_JAR" ]] && unzip -l "$GATEWAY_JAR" 2>/dev/null | grep -iE 'dev/llmsse/.*redis.*\.class' >/dev/null; then
     REDIS_BUILT=1
 fi
 
