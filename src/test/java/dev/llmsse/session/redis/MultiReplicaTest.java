@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
@@ -17,8 +16,8 @@ import dev.llmsse.support.OpenAiStreamConformance;
 import dev.llmsse.support.ProbeProvider;
 import dev.llmsse.support.RawHttpClient;
 import dev.llmsse.support.RawSseConnection;
-import dev.llmsse.support.RealRedis;
 import dev.llmsse.support.Replica;
+import dev.llmsse.support.ReplicaPair;
 import dev.llmsse.support.SseParser;
 import dev.llmsse.support.SseFrames;
 import dev.llmsse.support.SseFrames.Frame;
@@ -36,33 +35,27 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 class MultiReplicaTest {
 
+    private static ReplicaPair replicas;
     private static Replica a;
     private static Replica b;
 
     @BeforeAll
     static void startReplicas() {
-        RealRedis.require();
-        String prefix = "llmsse-test-" + UUID.randomUUID();
-        String[] settings = {"gateway.stream.detach-grace=1s", "gateway.redis.lease=1s",
-                "gateway.redis.poll-interval=200ms", "gateway.stream.heartbeat=10s"};
-        a = Replica.start(prefix, settings);
-        b = Replica.start(prefix, settings);
+        replicas = ReplicaPair.onRedis("1s");
+        a = replicas.a();
+        b = replicas.b();
     }
 
     @AfterAll
     static void stopReplicas() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
+        if (replicas != null) {
+            replicas.close();
         }
     }
 
     @BeforeEach
     void resetProbes() {
-        a.probe().reset();
-        b.probe().reset();
+        replicas.resetProbes();
     }
 
     @Test

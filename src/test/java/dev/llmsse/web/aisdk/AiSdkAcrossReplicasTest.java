@@ -10,8 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import dev.llmsse.support.ProbeProvider;
-import dev.llmsse.support.RealRedis;
 import dev.llmsse.support.Replica;
+import dev.llmsse.support.ReplicaPair;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,33 +37,27 @@ class AiSdkAcrossReplicasTest {
     private static final int TOKENS = 60;
     private static final String MODEL = "probe/0-50-" + TOKENS;
 
+    private static ReplicaPair replicas;
     private static Replica a;
     private static Replica b;
 
     @BeforeAll
     static void startReplicas() {
-        RealRedis.require();
-        String prefix = "llmsse-test-" + UUID.randomUUID();
-        String[] settings = {"gateway.stream.detach-grace=10s", "gateway.redis.lease=1s",
-                "gateway.redis.poll-interval=200ms", "gateway.stream.heartbeat=10s"};
-        a = Replica.start(prefix, settings);
-        b = Replica.start(prefix, settings);
+        replicas = ReplicaPair.onRedis("10s");
+        a = replicas.a();
+        b = replicas.b();
     }
 
     @AfterAll
     static void stopReplicas() {
-        if (a != null) {
-            a.close();
-        }
-        if (b != null) {
-            b.close();
+        if (replicas != null) {
+            replicas.close();
         }
     }
 
     @BeforeEach
     void resetProbes() {
-        a.probe().reset();
-        b.probe().reset();
+        replicas.resetProbes();
     }
 
     @Test

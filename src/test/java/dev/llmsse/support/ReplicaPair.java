@@ -1,0 +1,36 @@
+package dev.llmsse.support;
+
+import java.util.UUID;
+
+/** Two replicas sharing one real Redis under a fresh key prefix, as behind a load balancer. */
+public record ReplicaPair(Replica a, Replica b) implements AutoCloseable {
+
+    /**
+     * Starts the pair with the settings the multi-replica tests share: a short lease and poll, so that a
+     * follower notices the owner quickly, and heartbeats rare enough not to interleave with tokens.
+     */
+    public static ReplicaPair onRedis(String detachGrace) {
+        RealRedis.require();
+        String prefix = "llmsse-test-" + UUID.randomUUID();
+        String[] settings = {"gateway.stream.detach-grace=" + detachGrace, "gateway.redis.lease=1s",
+                "gateway.redis.poll-interval=200ms", "gateway.stream.heartbeat=10s"};
+        Replica a = Replica.start(prefix, settings);
+        try {
+            return new ReplicaPair(a, Replica.start(prefix, settings));
+        } catch (RuntimeException failed) {
+            a.close();
+            throw failed;
+        }
+    }
+
+    public void resetProbes() {
+        a.probe().reset();
+        b.probe().reset();
+    }
+
+    @Override
+    public void close() {
+        a.close();
+        b.close();
+    }
+}
