@@ -31,10 +31,16 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
             ProviderRegistry providers, Ownership ownership, MeterRegistry meters,
-            ObjectProvider<GenerationGate> gate, MemoryProperties memory) {
+            ObjectProvider<GenerationGate> gate, ObjectProvider<Overload> overload, MemoryProperties memory) {
         return new StreamService(properties.stream(), properties.shutdown(), Schedulers.parallel(), store, bus,
-                providers::resolve, ownership, meters, gate.getIfAvailable(() -> GenerationGate.OPEN),
+                providers::resolve, ownership, meters, admission(gate, overload),
                 new LogBudget(memory.eventLogBudget().toBytes()));
+    }
+
+    /** The limits' gate (if any) behind load shedding (if the edge measures load). */
+    private static GenerationGate admission(ObjectProvider<GenerationGate> gate, ObjectProvider<Overload> overload) {
+        return new SheddingGate(gate.getIfAvailable(() -> GenerationGate.OPEN),
+                overload.getIfAvailable(() -> Overload.NONE));
     }
 
     /** The estimated bytes of this replica's in-memory event logs, against {@code gateway.memory.event-log-budget}. */
@@ -52,9 +58,9 @@ class StreamConfiguration {
     }
 
     @Bean
-    AnswerService answerService(GatewayProperties properties, ObjectProvider<GenerationGate> gate) {
-        return new AnswerService(properties.stream(), Schedulers.parallel(),
-                gate.getIfAvailable(() -> GenerationGate.OPEN));
+    AnswerService answerService(GatewayProperties properties, ObjectProvider<GenerationGate> gate,
+            ObjectProvider<Overload> overload) {
+        return new AnswerService(properties.stream(), Schedulers.parallel(), admission(gate, overload));
     }
 
     /** What clients have waiting in this replica, and how many were cut for falling behind. */

@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConnections    open client connections of this process; past it new ones are closed at once
  * @param healthConnections how many of {@code maxConnections} are kept for {@code /actuator/health}: a
  *                          connection accepted in that reserve gets 503 for anything else
+ * @param maxLoopLag        how long work may wait for the server's event loops before new streams are refused
+ *                          with 503 {@code overloaded} (see {@link EventLoopLag}); zero turns this off
  */
 @Validated
 @ConfigurationProperties("gateway.http")
@@ -30,7 +32,8 @@ public record HttpServerProperties(
         @DefaultValue("30s") @NotNull Duration bodyTimeout,
         @DefaultValue("60s") @NotNull Duration idleTimeout,
         @DefaultValue("10000") @Min(2) int maxConnections,
-        @DefaultValue("16") @Min(1) int healthConnections) {
+        @DefaultValue("16") @Min(1) int healthConnections,
+        @DefaultValue("0s") @NotNull Duration maxLoopLag) {
 
     /** Each timeout is positive. */
     @AssertTrue(message = "gateway.http.header-timeout, body-timeout and idle-timeout must be positive")
@@ -42,6 +45,12 @@ public record HttpServerProperties(
     @AssertTrue(message = "gateway.http.health-connections must be less than gateway.http.max-connections")
     public boolean isReserveBelowMax() {
         return healthConnections < maxConnections;
+    }
+
+    /** A lag bound can be zero (off), never negative. */
+    @AssertTrue(message = "gateway.http.max-loop-lag must not be negative")
+    public boolean isMaxLoopLagValid() {
+        return maxLoopLag == null || !maxLoopLag.isNegative();
     }
 
     private static boolean positive(Duration duration) {

@@ -7,6 +7,7 @@ import dev.llmsse.session.StoreUnavailableException;
 import dev.llmsse.stream.AnswerFailedException;
 import dev.llmsse.stream.CapacityExceededException;
 import dev.llmsse.stream.InvalidLastEventIdException;
+import dev.llmsse.stream.OverloadedException;
 import dev.llmsse.stream.SessionNotFoundException;
 import dev.llmsse.stream.ShuttingDownException;
 
@@ -66,6 +67,11 @@ final class KnownProblems {
         if (error instanceof CapacityExceededException) {
             return ProblemResponse.of(HttpStatus.SERVICE_UNAVAILABLE, "at_capacity", error.getMessage())
                     .retryAfter("5");
+        }
+        if (error instanceof OverloadedException) {
+            // Short: the lag that refused it clears within a second or two once admitted streams catch up.
+            return ProblemResponse.of(HttpStatus.SERVICE_UNAVAILABLE, "overloaded", error.getMessage())
+                    .retryAfter("2");
         }
         if (error instanceof StoreUnavailableException) {
             return ProblemResponse.of(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable",
