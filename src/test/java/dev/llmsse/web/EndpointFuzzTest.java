@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
+import dev.llmsse.support.AnthropicStreamConformance;
 import dev.llmsse.support.OpenAiStreamConformance;
 import dev.llmsse.support.RawHttpClient;
 import dev.llmsse.support.RawHttpClient.Exchange;
@@ -56,6 +57,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Issue 16 added the OpenAI-compatible door ({@link OpenAiFuzzCase}), from a third seeded stream: there every
  * error is OpenAI's error document instead of a problem, and every stream is checked as OpenAI's clients read it.
+ * The Anthropic-compatible door ({@link AnthropicFuzzCase}) came after it, from a fifth stream, with Anthropic's
+ * error document and its clients' reading of a stream.
  *
  * <p>Why not jqwik, although it is on the test classpath and does run on this JUnit Platform 6 with
  * Surefire (checked with a probe property): jqwik 1.10 ships an "Anti-AI Usage Clause" asking that AI coding
@@ -116,7 +119,10 @@ class EndpointFuzzTest {
             "openai resume rest", "openai unsupported_parameter", "openai invalid_value", "openai unknown_model",
             "POST /api/chat 200", "POST /api/chat 400", "POST /api/chat 413", "ai sdk finish", "ai sdk error too_long",
             "GET /api/chat/*/stream 204", "GET /api/chat/*/stream 400", "POST /api/chat/*/stop 204",
-            "POST /api/chat/*/stop 400");
+            "POST /api/chat/*/stop 400",
+            "POST /v1/messages 200", "POST /v1/messages 400", "POST /v1/messages 413", "GET /v1/messages 405",
+            "anthropic stream done", "anthropic json", "anthropic resume rest", "anthropic bad_request",
+            "anthropic unknown_model");
 
     @AfterAll
     static void everyKindOfOutcomeCameUp() {
@@ -162,6 +168,11 @@ class EndpointFuzzTest {
             case 0 -> aiSdkChat(aiSdk);
             case 1 -> aiSdkChatIds(aiSdk);
             default -> { }
+        }
+        // The Anthropic door: from a fifth seeded stream, so that the cases above stay the same per seed.
+        Gen anthropic = new Gen(new Random(seed * 41 + 16), seed * 41 + 16);
+        if (anthropic.random.nextBoolean()) {
+            new AnthropicFuzzCase(anthropic, this::call, MAX_PROMPT_CHARS, MAX_BODY_BYTES).run();
         }
     }
 
@@ -635,7 +646,9 @@ class EndpointFuzzTest {
          */
         Response checked() {
             assertThat(status).as("a server error: %s", this).isLessThan(500);
-            if (status >= 400 && openAiRoute()) {
+            if (status >= 400 && anthropicRoute()) {
+                anthropicError();
+            } else if (status >= 400 && openAiRoute()) {
                 openAiError();
             } else if (status >= 400) {
                 problem();
@@ -701,7 +714,36 @@ class EndpointFuzzTest {
         /** Whether the request went to the OpenAI-compatible door ({@code /v1}, however its letters are spelled). */
         boolean openAiRoute() {
             String path = decodeLetters(request.target().replaceFirst("\\?.*", ""));
-            return path.equals("/v1") || path.startsWith("/v1/");
+            return (path.equals("/v1") || path.startsWith("/v1/")) && !anthropicRoute();
+        }
+
+        /** Whether the request went to the Anthropic-compatible door ({@code /v1/messages} and below it). */
+        boolean anthropicRoute() {
+            String path = decodeLetters(request.target().replaceFirst("\\?.*", ""));
+            return path.equals("/v1/messages") || path.startsWith("/v1/messages/");
+        }
+
+        /** Anthropic's error document: {@code {"type": "error", "error": {type, message, code}}} and nothing else. */
+        JsonNode anthropicError() {
+            JsonNode document = json(MediaType.APPLICATION_JSON);
+            assertThat(document.propertyNames()).as(toString()).containsExactly("type", "error");
+            assertThat(document.get("type").stringValue()).as(toString()).isEqualTo("error");
+            JsonNode error = document.get("error");
+            assertThat(error.propertyNames()).as(toString()).containsExactly("type", "message", "code");
+            assertThat(error.path("message").stringValue(null)).as("message in " + this).isNotBlank();
+            assertThat(error.path("code").stringValue(null)).as("code in " + this).isNotBlank();
+            return error;
+        }
+
+        /** An event stream of the Anthropic-compatible door, checked as Anthropic's clients read it. */
+        AnthropicStreamConformance.Stream anthropicStream() {
+            assertStatus(200);
+            assertThat(isEventStream()).as(toString()).isTrue();
+            try {
+                return AnthropicStreamConformance.assertWellFormed(body);
+            } catch (AssertionError malformed) {
+                throw new AssertionError(malformed.getMessage() + "\nfor " + this, malformed);
+            }
         }
 
         /** OpenAI's error document: {@code {"error": {message, type, param, code}}} and nothing else. */
@@ -1015,7 +1057,7 @@ class EndpointFuzzTest {
                 }
                 String segment = segments[i];
                 // Only the fixed segments (api, llm, sessions, stream, stop): ids stay as they are.
-                boolean fixed = segment.matches("api|llm|sessions|stream|stop|models|v1|chat|completions");
+                boolean fixed = segment.matches("api|llm|sessions|stream|stop|models|v1|chat|completions|messages");
                 for (char c : segment.toCharArray()) {
                     spelled.append(fixed && choice.nextInt(3) == 0 ? String.format("%%%02X", (int) c) : String.valueOf(c));
                 }

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 import dev.llmsse.stream.EventId;
 import dev.llmsse.stream.SseFrame;
+import dev.llmsse.web.DoorFrame;
 
 import reactor.core.publisher.Flux;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -31,13 +31,11 @@ final class ChunkStream {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final byte[] HEARTBEAT = ": keep-alive\n".getBytes(StandardCharsets.US_ASCII);
     private static final String DONE = "data: [DONE]\n\n";
-    private static final String TOKEN_START = "{\"token\":\"";
-    private static final String TOKEN_END = "\"}";
 
+    private final DoorFrame.Reader reader = new DoorFrame.Reader();
     private final String model;
     private final long created;
     private ChunkJson json;
-    private boolean leadingRetryPassed;
     private boolean roleSent;
     private String lastId;
 
@@ -48,82 +46,61 @@ final class ChunkStream {
 
     /** OpenAI's stream for one client's {@code frames}, answering {@code model}, created at {@code created}. */
     static Flux<byte[]> of(Flux<SseFrame> frames, String model, long created) {
-        return Flux.defer(() -> {
-            ChunkStream stream = new ChunkStream(model, created);
-            return frames.handle((frame, sink) -> {
-                byte[] translated = stream.translate(frame);
-                if (translated != null) {
-                    sink.next(translated);
-                }
-            });
-        });
+        return DoorFrame.translate(frames, () -> new ChunkStream(model, created)::translate);
     }
 
     /** The bytes to send for {@code frame}, or null for none. */
     byte[] translate(SseFrame frame) {
-        if (frame.retry() != null) {
-            boolean leading = !leadingRetryPassed;
-            leadingRetryPassed = true;
-            return leading ? null : bytes(event(null, handedOff()));
+        DoorFrame read = reader.read(frame);
+        if (read == null) {
+            return null;
         }
-        leadingRetryPassed = true;
-        if ("ping".equals(frame.event())) {
+        if (read instanceof DoorFrame.Heartbeat) {
             return HEARTBEAT;
         }
-        if (frame.id() != null && json == null) {
-            EventId id = EventId.parse(frame.id());
-            json = ChunkJson.of("chatcmpl-" + (id == null ? frame.id() : id.generationId()), model, created);
+        if (read.id() != null && json == null) {
+            EventId id = EventId.parse(read.id());
+            json = ChunkJson.of("chatcmpl-" + (id == null ? read.id() : id.generationId()), model, created);
         }
-        String out = frame.event() == null ? message(frame) : named(frame);
+        String out = chunks(read);
         return out == null ? null : bytes(out);
     }
 
-    /** The unnamed channel: a token, the end, or a failure. */
-    private String message(SseFrame frame) {
-        String data = frame.data();
-        if (data.startsWith(TOKEN_START) && data.endsWith(TOKEN_END)) {
-            String escaped = data.substring(TOKEN_START.length(), data.length() - TOKEN_END.length());
-            return event(frame.id(), chunks().text(escaped, takeRole()));
+    /**
+     * The chunks of one frame: a token, a tool call's start or arguments, the end, or a failure. A tool call's end
+     * has no chunk of its own, and frames of later protocol versions are not part of OpenAI's stream.
+     */
+    private String chunks(DoorFrame frame) {
+        String id = frame.id();
+        if (frame instanceof DoorFrame.Token token) {
+            return event(id, chunks().text(token.escapedText(), takeRole()));
         }
-        JsonNode payload = JSON.readTree(data);
-        if (payload.path("done").asBoolean(false)) {
-            return done(frame.id(), payload);
+        if (frame instanceof DoorFrame.ToolStart start) {
+            String callId = Usage.callId(start.callId(), chunks().completionId(), start.index());
+            return event(id, chunks().toolCallStart(start.index(), callId, start.name(), takeRole()));
         }
-        if (payload.path("error").isObject()) {
+        if (frame instanceof DoorFrame.ToolDelta delta) {
+            return event(id, chunks().toolCallArguments(delta.index(), delta.arguments(), takeRole()));
+        }
+        if (frame instanceof DoorFrame.Done done) {
+            String finish = chunks().finish(Usage.finishReason(done.finishReason()), takeRole());
+            String last = chunks().usage(Usage.of(done.inputTokens(), done.outputTokens(), done.reasoningTokens()));
+            return event(null, finish) + event(id, last) + DONE;
+        }
+        if (frame instanceof DoorFrame.Failed failed) {
             // A logged failure is part of the answer: resuming would only replay it. One the gateway made for this
             // client alone (no id: slow_client, stalled) can be resumed from the last event it got.
-            return event(frame.id(), failed(payload.path("error"), frame.id() == null ? lastId : null));
+            return event(id, failed(failed, id == null ? lastId : null));
+        }
+        if (frame instanceof DoorFrame.HandedOff) {
+            return event(null, handedOff());
         }
         return null;
     }
 
-    /** Tool-call events; other named events (none today) are not part of OpenAI's stream and are left out. */
-    private String named(SseFrame frame) {
-        if ("tool_start".equals(frame.event())) {
-            JsonNode start = JSON.readTree(frame.data());
-            return event(frame.id(), chunks().toolCallStart(start.path("index").asInt(),
-                    start.path("id").asString(null), start.path("name").asString(null), takeRole()));
-        }
-        if ("tool_delta".equals(frame.event())) {
-            JsonNode delta = JSON.readTree(frame.data());
-            return event(frame.id(), chunks().toolCallArguments(delta.path("index").asInt(),
-                    delta.path("arguments").asString(""), takeRole()));
-        }
-        return null;
-    }
-
-    private String done(String id, JsonNode payload) {
-        JsonNode usage = payload.path("usage");
-        String finish = chunks().finish(Usage.finishReason(payload.path("finishReason").asString(null)), takeRole());
-        String last = chunks().usage(Usage.of(count(usage, "inputTokens"), count(usage, "outputTokens"),
-                count(usage, "reasoningTokens")));
-        return event(null, finish) + event(id, last) + DONE;
-    }
-
-    private static String failed(JsonNode error, String resumeFrom) {
-        OpenAiError.Body body = new OpenAiError.Body(error.path("message").asString("the answer failed"),
-                "server_error", null, error.path("code").asString("internal_error"),
-                error.path("retryable").asBoolean(false), resumeFrom);
+    private static String failed(DoorFrame.Failed failed, String resumeFrom) {
+        OpenAiError.Body body = new OpenAiError.Body(failed.message(), "server_error", null, failed.code(),
+                failed.retryable(), resumeFrom);
         return JSON.writeValueAsString(new OpenAiError(body));
     }
 
@@ -156,11 +133,6 @@ final class ChunkStream {
         boolean first = !roleSent;
         roleSent = true;
         return first;
-    }
-
-    private static Long count(JsonNode usage, String field) {
-        JsonNode value = usage.path(field);
-        return value.isNumber() ? value.asLong() : null;
     }
 
     private static byte[] bytes(String text) {

@@ -32,12 +32,16 @@ record Completion(String id, String object, long created, String model, List<Cho
 
     /** The answer in OpenAI's shape, under a fresh id (a JSON answer has no generation a client could resume). */
     static Completion of(Answer answer) {
-        List<ToolCall> calls = answer.toolCalls().stream()
-                .map(call -> new ToolCall(call.id(), "function", new Function(call.name(), call.arguments())))
-                .toList();
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        List<ToolCall> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < answer.toolCalls().size(); i++) {
+            Answer.ToolCall call = answer.toolCalls().get(i);
+            calls.add(new ToolCall(Usage.callId(call.id(), id, i), "function",
+                    new Function(call.name(), call.arguments())));
+        }
         String content = answer.text().isEmpty() && !calls.isEmpty() ? null : answer.text();
         var usage = answer.usage();
-        return new Completion("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), "chat.completion",
+        return new Completion(id, "chat.completion",
                 Instant.now().getEpochSecond(), answer.model(),
                 List.of(new Choice(0, new Message("assistant", content, null, calls), null,
                         Usage.finishReason(answer.finishReason()))),

@@ -23,6 +23,15 @@ record Usage(@JsonProperty("prompt_tokens") long promptTokens,
         return new Usage(prompt, completion, prompt + completion, reasoning == null ? null : new Details(reasoning));
     }
 
+    /**
+     * The provider's id for a tool call, or one made up from the response's where it gave none (Gemini, Ollama):
+     * OpenAI's clients require one, and a tool message must name the call it answers.
+     */
+    static String callId(String providers, String completionId, int index) {
+        return providers == null || providers.isEmpty()
+                ? "call_" + completionId.substring(completionId.indexOf('-') + 1) + "_" + index : providers;
+    }
+
     /** Our finish reasons in OpenAI's words: {@code stopped} (a stop from the client) reads as {@code stop}. */
     static String finishReason(String ours) {
         return ours == null || "stopped".equals(ours) ? "stop" : ours;

@@ -1,0 +1,161 @@
+package dev.llmsse.web;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.llmsse.stream.SseFrame;
+
+import reactor.core.publisher.Flux;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One frame of our protocol ({@code docs/protocol.md}) as a door that speaks another dialect reads it: what the
+ * frame means, with its event id (null where the frame has none). A door translates these into its own events;
+ * reading them is the same for every door, so it is done once, here.
+ */
+public sealed interface DoorFrame {
+
+    /** The frame's event id, the client's resume point, or null. */
+    String id();
+
+    /**
+     * A piece of text.
+     *
+     * @param escapedText the token as our frame already escaped it for a JSON string (splice it, do not re-escape)
+     */
+    record Token(String id, String escapedText) implements DoorFrame {
+    }
+
+    /** A tool call begins; {@code callId} is null where the provider gives none. */
+    record ToolStart(String id, int index, String callId, String name) implements DoorFrame {
+    }
+
+    /** A fragment of a tool call's JSON arguments. */
+    record ToolDelta(String id, int index, String arguments) implements DoorFrame {
+    }
+
+    /** A tool call's arguments are complete. */
+    record ToolEnd(String id, int index) implements DoorFrame {
+    }
+
+    /** The answer ended; a count the provider did not report is null. */
+    record Done(String id, String finishReason, Long inputTokens, Long outputTokens, Long reasoningTokens)
+            implements DoorFrame {
+    }
+
+    /**
+     * The answer failed; without an id, the gateway ended this one client's stream rather than the answer
+     * ({@code slow_client}, {@code stalled}), and the client may resume from the last id it got.
+     */
+    record Failed(String id, String code, String message, boolean retryable) implements DoorFrame {
+    }
+
+    /** A heartbeat. */
+    record Heartbeat() implements DoorFrame {
+        @Override
+        public String id() {
+            return null;
+        }
+    }
+
+    /**
+     * A {@code retry} hint after the stream's first frame: the replica is shutting down and hands its clients to
+     * another one. Doors whose clients do not reconnect by themselves turn it into a retryable error.
+     */
+    record HandedOff() implements DoorFrame {
+        @Override
+        public String id() {
+            return null;
+        }
+    }
+
+    /** A frame this reading does not know (a named event of a later protocol version): doors skip it. */
+    record Other(String id, String event) implements DoorFrame {
+    }
+
+    /**
+     * One client's frames translated into a door's bytes: {@code perClient} makes the translation for each
+     * subscription (each client has its own state), which gives the bytes for one frame, or null for none.
+     */
+    static Flux<byte[]> translate(Flux<SseFrame> frames, Supplier<Function<SseFrame, byte[]>> perClient) {
+        return Flux.defer(() -> {
+            Function<SseFrame, byte[]> translation = perClient.get();
+            return frames.handle((frame, sink) -> {
+                byte[] translated = translation.apply(frame);
+                if (translated != null) {
+                    sink.next(translated);
+                }
+            });
+        });
+    }
+
+    /**
+     * Reads one client's frames in order; the stream's leading {@code retry} hint is read as nothing (null). One
+     * instance per response; not thread-safe (frames arrive in order, one at a time).
+     */
+    final class Reader {
+
+        private static final JsonMapper JSON = JsonMapper.builder().build();
+        private static final String TOKEN_START = "{\"token\":\"";
+        private static final String TOKEN_END = "\"}";
+
+        private boolean leadingRetryPassed;
+
+        /** What {@code frame} means, or null for the stream's leading {@code retry} hint. */
+        public DoorFrame read(SseFrame frame) {
+            if (frame.retry() != null) {
+                boolean leading = !leadingRetryPassed;
+                leadingRetryPassed = true;
+                return leading ? null : new HandedOff();
+            }
+            leadingRetryPassed = true;
+            if ("ping".equals(frame.event())) {
+                return new Heartbeat();
+            }
+            return frame.event() == null ? message(frame) : named(frame);
+        }
+
+        /** The unnamed channel: a token (spliced out without a parse: the common case), the end, or a failure. */
+        private static DoorFrame message(SseFrame frame) {
+            String data = frame.data();
+            if (data.startsWith(TOKEN_START) && data.endsWith(TOKEN_END)) {
+                return new Token(frame.id(), data.substring(TOKEN_START.length(), data.length() - TOKEN_END.length()));
+            }
+            JsonNode payload = JSON.readTree(data);
+            if (payload.path("done").asBoolean(false)) {
+                JsonNode usage = payload.path("usage");
+                return new Done(frame.id(), payload.path("finishReason").asString(null), count(usage, "inputTokens"),
+                        count(usage, "outputTokens"), count(usage, "reasoningTokens"));
+            }
+            JsonNode error = payload.path("error");
+            if (error.isObject()) {
+                return new Failed(frame.id(), error.path("code").asString("internal_error"),
+                        error.path("message").asString("the answer failed"), error.path("retryable").asBoolean(false));
+            }
+            return new Other(frame.id(), null);
+        }
+
+        private static DoorFrame named(SseFrame frame) {
+            return switch (frame.event()) {
+                case "tool_start" -> {
+                    JsonNode start = JSON.readTree(frame.data());
+                    yield new ToolStart(frame.id(), start.path("index").asInt(), start.path("id").asString(null),
+                            start.path("name").asString(null));
+                }
+                case "tool_delta" -> {
+                    JsonNode delta = JSON.readTree(frame.data());
+                    yield new ToolDelta(frame.id(), delta.path("index").asInt(), delta.path("arguments").asString(""));
+                }
+                case "tool_end" -> new ToolEnd(frame.id(), JSON.readTree(frame.data()).path("index").asInt());
+                default -> new Other(frame.id(), frame.event());
+            };
+        }
+
+        private static Long count(JsonNode usage, String field) {
+            JsonNode value = usage.path(field);
+            return value.isNumber() ? value.asLong() : null;
+        }
+    }
+}
