@@ -97,12 +97,19 @@ final class ChunkStream {
         return null;
     }
 
-    /** Tool-call events; other named events (none today) are not part of OpenAI's stream and are left out. */
+    /**
+     * Tool-call events, and reasoning text as {@code reasoning_content} deltas; reasoning block starts and ends
+     * and other named events are not part of OpenAI's stream and are left out.
+     */
     private String named(SseFrame frame) {
         if ("tool_start".equals(frame.event())) {
             JsonNode start = JSON.readTree(frame.data());
             return event(frame.id(), chunks().toolCallStart(start.path("index").asInt(),
                     start.path("id").asString(null), start.path("name").asString(null), takeRole()));
+        }
+        if ("reasoning_delta".equals(frame.event())) {
+            return event(frame.id(), chunks().reasoning(JSON.readTree(frame.data()).path("text").asString(""),
+                    takeRole()));
         }
         if ("tool_delta".equals(frame.event())) {
             JsonNode delta = JSON.readTree(frame.data());
