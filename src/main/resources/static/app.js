@@ -134,6 +134,12 @@ function createAnswerTurn(model) {
   const tools = node('ul', 'tool-lines');
   tools.hidden = true;
   tools.setAttribute('aria-label', 'Tool calls');
+  // The model's reasoning, collapsed: there to open, not in the way of the answer.
+  const reasoning = node('details', 'reasoning');
+  reasoning.hidden = true;
+  const reasoningLabel = node('summary', 'reasoning-label', 'Reasoning');
+  const reasoningText = node('div', 'reasoning-text');
+  reasoning.append(reasoningLabel, reasoningText);
   // Polite and busy while streaming: screen readers announce the answer once, when it is complete,
   // instead of word by word.
   const answer = node('div', 'answer');
@@ -141,8 +147,9 @@ function createAnswerTurn(model) {
   const status = node('div', 'turn-status');
   status.hidden = true;
   const meta = node('p', 'turn-meta');
-  turn.append(tools, answer, status, meta);
-  return { turn, tools, answer, status, meta, text: '', toolLines: new Map(), renderQueued: false };
+  turn.append(reasoning, tools, answer, status, meta);
+  return { turn, tools, reasoning, reasoningLabel, reasoningText, answer, status, meta, text: '',
+    toolLines: new Map(), renderQueued: false };
 }
 
 function resetAnswerTurn(view) {
@@ -150,6 +157,9 @@ function resetAnswerTurn(view) {
   view.toolLines.clear();
   view.tools.replaceChildren();
   view.tools.hidden = true;
+  view.reasoning.hidden = true;
+  view.reasoning.open = false;
+  view.reasoningText.replaceChildren();
   view.answer.replaceChildren();
   view.meta.replaceChildren();
   view.status.replaceChildren();
@@ -266,6 +276,7 @@ function ask(request, view = createAnswerTurn(request.model)) {
       queueRender(view);
     },
     onTool: (event) => showToolEvent(view, event),
+    onReasoning: (event) => showReasoning(view, event),
     onDone: (result) => {
       finishAnswer(view);
       showMeta(view, result);
@@ -321,6 +332,13 @@ function stop() {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------------
+
+/** Reasoning text as it streams (text only, never markup); the label says whether it is still coming. */
+function showReasoning(view, event) {
+  view.reasoning.hidden = false;
+  if (event.type === 'delta') view.reasoningText.append(event.text || '');
+  view.reasoningLabel.textContent = event.type === 'end' ? 'Reasoning' : 'Reasoning…';
+}
 
 function node(tag, className, text) {
   const element = document.createElement(tag);

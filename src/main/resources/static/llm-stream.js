@@ -21,6 +21,7 @@ export const State = Object.freeze({
 });
 
 const TOOL_EVENTS = { tool_start: 'start', tool_delta: 'delta', tool_end: 'end' };
+const REASONING_EVENTS = { reasoning_start: 'start', reasoning_delta: 'delta', reasoning_end: 'end' };
 
 // EventSource gives up for good on a non-200 answer (readyState CLOSED). We then reopen it ourselves
 // a few times, because a proxy's 502 during a redeploy looks exactly like that.
@@ -63,7 +64,7 @@ export function createClient({ baseUrl = '', apiKey = () => null } = {}) {
      *
      * @param {{messages?: {role: string, content: string}[], prompt?: string, model?: string,
      *          maxTokens?: number, temperature?: number, system?: string}} request
-     * @param {{onToken?: Function, onTool?: Function, onDone?: Function, onError?: Function,
+     * @param {{onToken?: Function, onTool?: Function, onReasoning?: Function, onDone?: Function, onError?: Function,
      *          onStateChange?: Function}} callbacks
      * @returns {{readonly state: string, readonly sessionId: (string|null), stop: () => Promise<void>,
      *            close: () => void}}
@@ -179,7 +180,10 @@ class AnswerStream {
     };
     source.onmessage = (event) => this.#onMessage(event);
     for (const [name, type] of Object.entries(TOOL_EVENTS)) {
-      source.addEventListener(name, (event) => this.#onToolEvent(type, event));
+      source.addEventListener(name, (event) => this.#onNamedEvent('onTool', type, event));
+    }
+    for (const [name, type] of Object.entries(REASONING_EVENTS)) {
+      source.addEventListener(name, (event) => this.#onNamedEvent('onReasoning', type, event));
     }
     source.onerror = () => this.#onConnectionError(source);
   }
@@ -244,10 +248,10 @@ class AnswerStream {
     }
   }
 
-  #onToolEvent(type, event) {
+  #onNamedEvent(callback, type, event) {
     if (this.#ended() || !this.#accept(event)) return;
     try {
-      this.#emit('onTool', { type, ...JSON.parse(event.data) });
+      this.#emit(callback, { type, ...JSON.parse(event.data) });
     } catch {
       // A malformed extra is not worth ending the answer for.
     }

@@ -10,12 +10,19 @@ import java.util.List;
  * @param system      an optional system prompt
  * @param maxTokens   optional cap on output tokens
  * @param temperature optional sampling temperature
+ * @param reasoning   optional reasoning options; null for the provider's default
  */
 public record ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-        Double temperature) {
+        Double temperature, ReasoningOptions reasoning) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
+    }
+
+    /** A request without reasoning options. */
+    public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature) {
+        this(model, messages, system, maxTokens, temperature, null);
     }
 
     /** The text of the last user turn, or an empty string. */

@@ -15,6 +15,18 @@ public sealed interface StreamEvent {
     record Token(String text) implements StreamEvent {
     }
 
+    /** A block of the model's reasoning begins; its text follows as {@link ReasoningDelta}s. */
+    record ReasoningStart() implements StreamEvent {
+    }
+
+    /** A piece of the model's reasoning (a summary or raw thinking, as the provider gives it). */
+    record ReasoningDelta(String text) implements StreamEvent {
+    }
+
+    /** The open reasoning block is complete. */
+    record ReasoningEnd() implements StreamEvent {
+    }
+
     /** A tool call begins; its arguments follow as {@link ToolCallDelta}s. */
     record ToolCallStart(int index, String id, String name) implements StreamEvent {
     }

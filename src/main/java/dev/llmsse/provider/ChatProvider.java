@@ -24,6 +24,14 @@ public interface ChatProvider {
     /** Streams one answer. */
     Flux<StreamEvent> stream(ChatRequest request);
 
+    /**
+     * Why this provider cannot honour the request's reasoning options, or null when it can (or none were
+     * given). Asked before the stream opens, so that the client gets a 400 naming the reason.
+     */
+    default String reasoningRefusal(ChatRequest request) {
+        return null;
+    }
+
     /** The configured allow-list of model names; empty means any name is passed through unchanged. */
     default List<String> models() {
         return List.of();

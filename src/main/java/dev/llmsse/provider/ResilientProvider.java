@@ -61,6 +61,18 @@ final class ResilientProvider implements ChatProvider {
         return id;
     }
 
+    /** The first target's refusal: an alias must be able to fall back to every one of its targets. */
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        for (Target target : targets) {
+            String refusal = target.provider().reasoningRefusal(request);
+            if (refusal != null) {
+                return target.provider().id() + ": " + refusal;
+            }
+        }
+        return null;
+    }
+
     @Override
     public List<String> models() {
         return targets.size() == 1 ? targets.get(0).provider().models() : List.of();
@@ -89,7 +101,7 @@ final class ResilientProvider implements ChatProvider {
     private Flux<StreamEvent> withRetries(Target target, ChatRequest request, Progress progress,
             ContextView context) {
         ChatRequest forTarget = new ChatRequest(target.model(), request.messages(), request.system(),
-                request.maxTokens(), request.temperature());
+                request.maxTokens(), request.temperature(), request.reasoning());
         Flux<StreamEvent> attempt = Flux.defer(() -> target.provider().stream(forTarget));
         if (!firstTokenTimeout.isZero()) {
             attempt = attempt.timeout(Mono.delay(firstTokenTimeout, timer), event -> Mono.never())

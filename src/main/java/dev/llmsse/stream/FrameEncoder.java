@@ -29,6 +29,15 @@ final class FrameEncoder {
         if (event instanceof StreamEvent.Token token) {
             return new LoggedEvent(seq, null, tokenJson(token.text()), false);
         }
+        if (event instanceof StreamEvent.ReasoningDelta reasoning) {
+            return logged(seq, "reasoning_delta", new ReasoningDeltaFrame(reasoning.text()), false);
+        }
+        if (event instanceof StreamEvent.ReasoningStart) {
+            return new LoggedEvent(seq, "reasoning_start", "{}", false);
+        }
+        if (event instanceof StreamEvent.ReasoningEnd) {
+            return new LoggedEvent(seq, "reasoning_end", "{}", false);
+        }
         if (event instanceof StreamEvent.ToolCallStart start) {
             return logged(seq, "tool_start", new ToolStartFrame(start.index(), start.id(), start.name()), false);
         }
@@ -71,6 +80,9 @@ final class FrameEncoder {
     }
 
     record TokenFrame(String token) {
+    }
+
+    record ReasoningDeltaFrame(String text) {
     }
 
     record ToolStartFrame(int index, String id, String name) {

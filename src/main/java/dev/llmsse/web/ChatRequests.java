@@ -5,6 +5,7 @@ import java.util.Set;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
@@ -33,7 +34,7 @@ public class ChatRequests {
     /** A validated request for {@code GET /api/llm}. */
     Validated fromPrompt(String prompt, String model) {
         requirePrompt(prompt);
-        return validated(model, List.of(new ChatMessage("user", prompt)), null, null, null);
+        return validated(model, List.of(new ChatMessage("user", prompt)), null, null, null, null);
     }
 
     /** A validated request for {@code POST /api/sessions}. */
@@ -48,7 +49,8 @@ public class ChatRequests {
         } else if (body.prompt() != null) {
             throw new BadRequestException("send either prompt or messages, not both");
         }
-        return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature());
+        return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature(),
+                body.reasoning());
     }
 
     /**
@@ -56,7 +58,7 @@ public class ChatRequests {
      * {@code messages}. Throws the same 400 and 413 answers as our own endpoints.
      */
     public Validated fromMessages(String model, List<ChatMessage> messages, Integer maxTokens, Double temperature) {
-        return validated(model, messages, null, maxTokens, temperature);
+        return validated(model, messages, null, maxTokens, temperature, null);
     }
 
     /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */
@@ -68,7 +70,7 @@ public class ChatRequests {
     }
 
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-            Double temperature) {
+            Double temperature, ReasoningOptions reasoning) {
         checkMessages(messages, system);
         requireUnicode(model);
         requireUnicode(system);
@@ -81,9 +83,11 @@ public class ChatRequests {
         if (temperature != null && (temperature.isNaN() || temperature < 0 || temperature > 2)) {
             throw new BadRequestException("temperature must be between 0 and 2");
         }
+        ReasoningChecks.checkValues(reasoning);
         ResolvedModel resolved = providers.resolve(model);
-        return new Validated(resolved,
-                new ChatRequest(resolved.model(), messages, system, maxTokens, temperature));
+        ChatRequest request = new ChatRequest(resolved.model(), messages, system, maxTokens, temperature, reasoning);
+        ReasoningChecks.checkProvider(resolved, request);
+        return new Validated(resolved, request);
     }
 
     private void checkMessages(List<ChatMessage> messages, String system) {

@@ -40,6 +40,10 @@ public sealed interface DoorFrame {
     record ToolEnd(String id, int index) implements DoorFrame {
     }
 
+    /** A piece of reasoning text (a block's start and end are {@link Other} frames). */
+    record ReasoningDelta(String id, String text) implements DoorFrame {
+    }
+
     /** The answer ended; a count the provider did not report is null. */
     record Done(String id, String finishReason, Long inputTokens, Long outputTokens, Long reasoningTokens)
             implements DoorFrame {
@@ -149,6 +153,7 @@ public sealed interface DoorFrame {
                     yield new ToolDelta(frame.id(), delta.path("index").asInt(), delta.path("arguments").asString(""));
                 }
                 case "tool_end" -> new ToolEnd(frame.id(), JSON.readTree(frame.data()).path("index").asInt());
+                case "reasoning_delta" -> new ReasoningDelta(frame.id(), JSON.readTree(frame.data()).path("text").asString(""));
                 default -> new Other(frame.id(), frame.event());
             };
         }

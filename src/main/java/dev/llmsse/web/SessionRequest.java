@@ -3,6 +3,7 @@ package dev.llmsse.web;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ReasoningOptions;
 
 /**
  * Body of {@code POST /api/sessions}: either {@code prompt} or {@code messages}.
@@ -13,7 +14,8 @@ import dev.llmsse.chat.ChatMessage;
  * @param maxTokens   optional cap on output tokens
  * @param temperature optional sampling temperature
  * @param system      optional system prompt
+ * @param reasoning   optional {@code {effort, budgetTokens, summary}}
  */
 record SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens,
-        Double temperature, String system) {
+        Double temperature, String system, ReasoningOptions reasoning) {
 }

@@ -113,6 +113,31 @@ class ChatPageBrowserTest {
     }
 
     @Test
+    void reasoningStreamsCollapsedAboveTheAnswer() throws IOException {
+        page.chooseModel(ProbeProvider.MODEL);
+        page.send(ProbeProvider.THINK_FIRST + ", then answer");
+        page.waitUpTo(ANSWER_TIMEOUT).until(d -> Boolean.TRUE.equals(page.script(
+                "const r = document.querySelector('.turn-assistant .reasoning');"
+                        + " return !r.hidden && r.querySelector('.reasoning-text').textContent.length > 0"
+                        + " && !r.querySelector('.reasoning-text').textContent.startsWith('" + ProbeProvider.REASONING + "')")));
+        assertThat(page.script("const r = document.querySelector('.turn-assistant .reasoning');"
+                + " return [r.open, r.querySelector('summary').textContent]"))
+                .asList().containsExactly(false, "Reasoning…");
+
+        page.awaitState("done", ANSWER_TIMEOUT);
+        assertThat(page.script("const r = document.querySelector('.turn-assistant .reasoning');"
+                + " return [r.open, r.querySelector('summary').textContent, r.querySelector('.reasoning-text').textContent,"
+                + " r.nextElementSibling.className]"))
+                .asList().containsExactly(false, "Reasoning", ProbeProvider.REASONING, "tool-lines");
+        assertThat(page.answerText()).isEqualTo("You said: " + ProbeProvider.THINK_FIRST + ", then answer");
+        page.script("document.querySelector('.turn-assistant .reasoning').open = true; return null");
+        afterTwoFrames();
+        Path screenshot = screenshot("chat-page-reasoning.png");
+        Files.copy(screenshot, Path.of("docs/chat-page-reasoning.png"), StandardCopyOption.REPLACE_EXISTING);
+        assertThat(Files.size(screenshot)).isPositive();
+    }
+
+    @Test
     void stopHaltsTheAnswerAndCancelsTheProvider() {
         String prompt = "count slowly: one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
         String expected = "You said: " + prompt;

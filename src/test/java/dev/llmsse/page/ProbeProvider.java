@@ -32,6 +32,10 @@ final class ProbeProvider implements ChatProvider {
     /** A prompt containing this fails after a few tokens the first time it is asked, like a cut upstream. */
     static final String FAIL_ONCE = "fail once";
 
+    /** A prompt containing this gets a block of reasoning, paced like tokens, before the tool call. */
+    static final String THINK_FIRST = "think first";
+    static final String REASONING = "Weighing what was asked before answering.";
+
     final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
     private final Set<String> failedAlready = ConcurrentHashMap.newKeySet();
     final AtomicInteger cancellations = new AtomicInteger();
@@ -57,6 +61,12 @@ final class ProbeProvider implements ChatProvider {
                 .map(i -> new StreamEvent.Token(tokens.get(i.intValue())));
         StreamEvent done = new StreamEvent.Done("stop", new StreamEvent.Usage(7L, (long) tokens.size(), null));
         String prompt = request.lastUserText();
+        if (prompt.contains(THINK_FIRST)) {
+            List<String> thoughts = tokens(REASONING);
+            tool = Flux.concat(Flux.just(new StreamEvent.ReasoningStart()), Flux.interval(TOKEN_DELAY)
+                    .take(thoughts.size()).map(i -> new StreamEvent.ReasoningDelta(thoughts.get(i.intValue()))),
+                    Flux.just(new StreamEvent.ReasoningEnd()), tool);
+        }
         if (prompt.contains(FAIL_ONCE) && failedAlready.add(prompt)) {
             return Flux.concat(tool, text.take(3), Flux.error(
                     new ProviderException("upstream_reset", "The provider closed the stream.", true)));

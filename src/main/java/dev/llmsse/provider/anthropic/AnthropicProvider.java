@@ -2,6 +2,7 @@ package dev.llmsse.provider.anthropic;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ConditionalOnProvider;
@@ -52,7 +53,7 @@ final class AnthropicProvider extends HttpChatProvider {
     protected ObjectNode body(ChatRequest request) {
         ObjectNode body = WireJson.object();
         body.put("model", request.model());
-        body.put("max_tokens", request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens);
+        body.put("max_tokens", maxTokens(request));
         // Anthropic takes the system prompt as a parameter, not as a message: system turns join it.
         RequestBodies.SystemApart split = RequestBodies.SystemApart.of(request);
         ArrayNode messages = body.putArray("messages");
@@ -66,6 +67,33 @@ final class AnthropicProvider extends HttpChatProvider {
         if (request.temperature() != null) {
             body.put("temperature", Math.min(1.0, request.temperature()));
         }
+        if (request.reasoning() != null) {
+            body.putObject("thinking").put("type", "enabled").put("budget_tokens", request.reasoning().budget());
+        }
         return body;
+    }
+
+    /** The thinking budget counts against max_tokens: without a cap of its own the answer gets the default on top. */
+    private int maxTokens(ChatRequest request) {
+        if (request.maxTokens() != null) {
+            return request.maxTokens();
+        }
+        return request.reasoning() == null ? defaultMaxTokens : request.reasoning().budget() + defaultMaxTokens;
+    }
+
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        ReasoningOptions reasoning = request.reasoning();
+        if (reasoning == null) {
+            return null;
+        }
+        if (reasoning.summary() != null) {
+            return ReasoningOptions.NO_SUMMARY;
+        }
+        if (request.temperature() != null) {
+            return "Anthropic takes no temperature with extended thinking";
+        }
+        return request.maxTokens() != null && request.maxTokens() <= reasoning.budget()
+                ? "maxTokens must be above the thinking budget (" + reasoning.budget() + ")" : null;
     }
 }

@@ -1,5 +1,6 @@
 package dev.llmsse.provider.anthropic;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.ReasoningBlock;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
@@ -17,7 +19,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Anthropic Messages stream events to domain events. Text deltas become tokens; {@code tool_use} blocks
  * stream as start, {@code input_json_delta} argument deltas and end, numbered in the order they appear;
- * thinking blocks and pings are skipped; {@code message_stop} is the terminator and {@code error} an
+ * {@code thinking} blocks stream as reasoning (their signatures and {@code redacted_thinking} blocks
+ * are opaque to clients and not relayed); pings are skipped; {@code message_stop} is the terminator and {@code error} an
  * in-band failure.
  */
 final class MessagesMapper implements EventMapper<SseEvent> {
@@ -29,6 +32,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
             "refusal", "content_filter");
 
     private final Map<Integer, Integer> toolByBlock = new HashMap<>();
+    private final ReasoningBlock reasoning = new ReasoningBlock();
     private boolean terminated;
     private String stopReason;
     private Long inputTokens;
@@ -50,8 +54,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
             case "content_block_start":
                 return blockStart(json);
             case "content_block_stop":
-                Integer tool = toolByBlock.get(json.path("index").asInt(0));
-                return tool == null ? List.of() : List.of(new StreamEvent.ToolCallEnd(tool));
+                return blockStop(json);
             case "message_delta":
                 String reason = WireJson.string(json.path("delta"), "stop_reason");
                 stopReason = reason != null ? reason : stopReason;
@@ -74,6 +77,11 @@ final class MessagesMapper implements EventMapper<SseEvent> {
             String text = WireJson.string(delta, "text");
             return text == null || text.isEmpty() ? List.of() : List.of(new StreamEvent.Token(text));
         }
+        if ("thinking_delta".equals(deltaType)) {
+            List<StreamEvent> events = new ArrayList<>(2);
+            reasoning.delta(WireJson.string(delta, "thinking"), events);
+            return events;
+        }
         if ("input_json_delta".equals(deltaType)) {
             Integer tool = toolByBlock.get(json.path("index").asInt(0));
             String partial = WireJson.string(delta, "partial_json");
@@ -81,6 +89,16 @@ final class MessagesMapper implements EventMapper<SseEvent> {
                     : List.of(new StreamEvent.ToolCallDelta(tool, partial));
         }
         return List.of();
+    }
+
+    private List<StreamEvent> blockStop(JsonNode json) {
+        List<StreamEvent> events = new ArrayList<>(1);
+        reasoning.close(events);
+        Integer tool = toolByBlock.get(json.path("index").asInt(0));
+        if (tool != null) {
+            events.add(new StreamEvent.ToolCallEnd(tool));
+        }
+        return events;
     }
 
     private List<StreamEvent> blockStart(JsonNode json) {

@@ -21,7 +21,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * A deterministic provider that answers "You said: " followed by the last user message, one word or
- * whitespace run per token. Its pacing is configurable so that tests and benchmarks can shape a stream
+ * whitespace run per token, optionally after a block of reasoning ("Thinking about" and the prompt's words,
+ * cycled to the configured count). Its pacing is configurable so that tests and benchmarks can shape a stream
  * without any key or network. The stream is driven by a timer, so cancelling it really stops production.
  */
 @Component
@@ -29,6 +30,7 @@ class EchoProvider implements ChatProvider {
 
     private static final Pattern TOKEN = Pattern.compile("\\S+|\\s+");
     private static final String PREFIX = "You said: ";
+    private static final String REASONING_PREFIX = "Thinking about ";
 
     private final GatewayProperties.Echo settings;
     private final Scheduler timer;
@@ -56,11 +58,36 @@ class EchoProvider implements ChatProvider {
     @Override
     public Flux<StreamEvent> stream(ChatRequest request) {
         List<String> tokens = tokensFor(request.lastUserText());
+        List<String> reasoning = reasoningFor(request.lastUserText());
+        int thinking = reasoning.size();
         int count = tokens.size();
-        StreamEvent.Done done = new StreamEvent.Done("stop",
-                new StreamEvent.Usage(inputTokens(request), (long) count, null));
-        return paced(count).map(i -> (StreamEvent) new StreamEvent.Token(tokens.get(i)))
-                .concatWith(Flux.just(done));
+        StreamEvent.Done done = new StreamEvent.Done("stop", new StreamEvent.Usage(inputTokens(request),
+                (long) count + thinking, thinking == 0 ? null : (long) thinking));
+        return paced(thinking + count).concatMapIterable(i -> i < thinking ? reasoningEvents(reasoning, i)
+                : List.of(new StreamEvent.Token(tokens.get(i - thinking)))).concatWith(Flux.just(done));
+    }
+
+    /** The reasoning delta at {@code i}, with the block's start before the first and its end after the last. */
+    private static List<StreamEvent> reasoningEvents(List<String> reasoning, int i) {
+        List<StreamEvent> events = new ArrayList<>(3);
+        if (i == 0) {
+            events.add(new StreamEvent.ReasoningStart());
+        }
+        events.add(new StreamEvent.ReasoningDelta(reasoning.get(i)));
+        if (i == reasoning.size() - 1) {
+            events.add(new StreamEvent.ReasoningEnd());
+        }
+        return events;
+    }
+
+    /** The configured number of reasoning deltas, cycling "Thinking about" and the prompt's words. */
+    List<String> reasoningFor(String prompt) {
+        List<String> cycle = splitIntoTokens(REASONING_PREFIX + prompt + " ");
+        List<String> reasoning = new ArrayList<>(settings.reasoningTokens());
+        for (int i = 0; i < settings.reasoningTokens(); i++) {
+            reasoning.add(cycle.get(i % cycle.size()));
+        }
+        return reasoning;
     }
 
     /** The answer's tokens: the prefix and the prompt, or exactly {@code tokens} of them when configured. */

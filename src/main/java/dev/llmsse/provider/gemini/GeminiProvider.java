@@ -2,6 +2,7 @@ package dev.llmsse.provider.gemini;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ConditionalOnProvider;
@@ -65,6 +66,18 @@ final class GeminiProvider extends HttpChatProvider {
             body.putObject("systemInstruction").putArray("parts").addObject().put("text", split.system());
         }
         RequestBodies.putSampling(body, "generationConfig", "maxOutputTokens", request);
+        if (request.reasoning() != null) {
+            ObjectNode config = body.has("generationConfig") ? (ObjectNode) body.get("generationConfig")
+                    : body.putObject("generationConfig");
+            config.putObject("thinkingConfig").put("thinkingBudget", request.reasoning().budget())
+                    .put("includeThoughts", true);
+        }
         return body;
+    }
+
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        return request.reasoning() != null && request.reasoning().summary() != null ? ReasoningOptions.NO_SUMMARY
+                : null;
     }
 }

@@ -8,6 +8,7 @@ import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.ReasoningBlock;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
@@ -15,8 +16,8 @@ import dev.llmsse.provider.wire.SseEvent;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Gemini {@code GenerateContentResponse} chunks to domain events. Text parts become tokens (thought parts
- * are skipped); a function call arrives whole, so it becomes start, one delta with its arguments, and end.
+ * Gemini {@code GenerateContentResponse} chunks to domain events. Text parts become tokens, {@code thought: true}
+ * parts reasoning; a function call arrives whole, so it becomes start, one delta with its arguments, and end.
  * A candidate's {@code finishReason} or a blocked prompt is the terminator; Gemini may still send text or
  * usage after it, which is relayed.
  */
@@ -28,6 +29,7 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
             "SAFETY", "content_filter", "RECITATION", "content_filter", "BLOCKLIST", "content_filter",
             "PROHIBITED_CONTENT", "content_filter", "SPII", "content_filter", "IMAGE_SAFETY", "content_filter");
 
+    private final ReasoningBlock reasoning = new ReasoningBlock();
     private boolean terminated;
     private String finishReason;
     private int tools;
@@ -56,11 +58,20 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
             terminated = true;
             finishReason = finishReason(reason);
         }
+        if (terminated) {
+            reasoning.close(events);
+        }
         return events;
     }
 
     private void part(JsonNode part, List<StreamEvent> events) {
         JsonNode call = part.get("functionCall");
+        String text = WireJson.string(part, "text");
+        if (part.path("thought").asBoolean(false)) {
+            reasoning.delta(text, events);
+            return;
+        }
+        reasoning.close(events);
         if (call != null && call.isObject()) {
             int index = tools++;
             JsonNode args = call.get("args");
@@ -70,8 +81,7 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
             events.add(new StreamEvent.ToolCallEnd(index));
             return;
         }
-        String text = WireJson.string(part, "text");
-        if (text != null && !text.isEmpty() && !part.path("thought").asBoolean(false)) {
+        if (text != null && !text.isEmpty()) {
             events.add(new StreamEvent.Token(text));
         }
     }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.ReasoningBlock;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 
@@ -14,12 +15,13 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Ollama NDJSON lines to domain events: {@code message.content} (or {@code response}, for
- * {@code /api/generate} streams) becomes tokens, thinking is skipped, a tool call arrives whole and becomes
+ * {@code /api/generate} streams) becomes tokens, {@code message.thinking} (or {@code thinking}) reasoning, a tool call arrives whole and becomes
  * start, one delta and end; the line with {@code done: true} is the terminator and an {@code error} line an
  * in-band failure.
  */
 final class ChatChunkMapper implements EventMapper<byte[]> {
 
+    private final ReasoningBlock reasoning = new ReasoningBlock();
     private boolean terminated;
     private String doneReason;
     private int tools;
@@ -37,6 +39,11 @@ final class ChatChunkMapper implements EventMapper<byte[]> {
         }
         List<StreamEvent> events = new ArrayList<>(1);
         JsonNode message = json.path("message");
+        reasoning.delta(WireJson.string(message, "thinking"), events);
+        reasoning.delta(WireJson.string(json, "thinking"), events);
+        if (hasAnswer(message, json)) {
+            reasoning.close(events);
+        }
         text(WireJson.string(message, "content"), events);
         text(WireJson.string(json, "response"), events);
         for (JsonNode call : message.path("tool_calls")) {
@@ -57,6 +64,15 @@ final class ChatChunkMapper implements EventMapper<byte[]> {
             usage = input == null && output == null ? null : new StreamEvent.Usage(input, output, null);
         }
         return events;
+    }
+
+    private static boolean hasAnswer(JsonNode message, JsonNode line) {
+        return !isEmpty(WireJson.string(message, "content")) || !isEmpty(WireJson.string(line, "response"))
+                || message.path("tool_calls").size() > 0 || line.path("done").asBoolean(false);
+    }
+
+    private static boolean isEmpty(String text) {
+        return text == null || text.isEmpty();
     }
 
     private static void text(String text, List<StreamEvent> events) {

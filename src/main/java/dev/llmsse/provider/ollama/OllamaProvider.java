@@ -1,6 +1,7 @@
 package dev.llmsse.provider.ollama;
 
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ConditionalOnProvider;
@@ -40,6 +41,16 @@ final class OllamaProvider extends HttpChatProvider {
     protected ObjectNode body(ChatRequest request) {
         ObjectNode body = RequestBodies.chat(request);
         RequestBodies.putSampling(body, "options", "num_predict", request);
+        if (request.reasoning() != null) {
+            // Ollama's think is on or off for most models; effort and budget have nowhere to go.
+            body.put("think", true);
+        }
         return body;
+    }
+
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        return request.reasoning() != null && request.reasoning().summary() != null ? ReasoningOptions.NO_SUMMARY
+                : null;
     }
 }

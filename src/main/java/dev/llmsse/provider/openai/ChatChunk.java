@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 final class ChatChunk {
 
     /** Choice 0's delta in this chunk. */
-    record Choice(String content, String refusal, List<ToolCall> toolCalls, String finishReason) {
+    record Choice(String content, String refusal, List<ToolCall> toolCalls, String finishReason, String reasoning) {
     }
 
     /** One {@code delta.tool_calls[]} entry; id and name come only with a call's first fragment. */
@@ -73,7 +73,8 @@ final class ChatChunk {
                 ChoiceReader choice = new ChoiceReader(parser);
                 readObject(parser, choice::field);
                 if (choice.index == 0) {
-                    choices.add(new Choice(choice.content, choice.refusal, choice.toolCalls, choice.finishReason));
+                    choices.add(new Choice(choice.content, choice.refusal, choice.toolCalls, choice.finishReason,
+                            choice.reasoning));
                 }
             }
         } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
@@ -93,6 +94,7 @@ final class ChatChunk {
         private int index;
         private String content;
         private String refusal;
+        private String reasoning;
         private String finishReason;
         private List<ToolCall> toolCalls = List.of();
 
@@ -115,6 +117,10 @@ final class ChatChunk {
                 content = string(value);
             } else if ("refusal".equals(field)) {
                 refusal = string(value);
+            } else if ("reasoning_content".equals(field) || "reasoning".equals(field)) {
+                // DeepSeek and vLLM name it reasoning_content, OpenRouter reasoning; a server sends one of them.
+                String text = string(value);
+                reasoning = text != null ? text : reasoning;
             } else if ("tool_calls".equals(field) && value == JsonToken.START_ARRAY) {
                 toolCalls = toolCalls(parser.readValueAsTree());
             }

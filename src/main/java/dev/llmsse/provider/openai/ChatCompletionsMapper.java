@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.ReasoningBlock;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Chat Completions chunks to domain events. Only choice 0 is relayed (the gateway never asks for
  * {@code n > 1}); tool calls stream as start, argument deltas and end; {@code [DONE]} is the terminator,
- * and anything after it is read but ignored.
+ * and anything after it is read but ignored. The {@code reasoning_content} (DeepSeek, vLLM) or
+ * {@code reasoning} (OpenRouter) deltas of compatible servers become reasoning.
  */
 final class ChatCompletionsMapper implements EventMapper<SseEvent> {
 
@@ -25,6 +27,7 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
 
     private final TreeSet<Integer> openTools = new TreeSet<>();
     private final TreeSet<Integer> seenTools = new TreeSet<>();
+    private final ReasoningBlock reasoning = new ReasoningBlock();
     private boolean terminated;
     private String finishReason;
     private StreamEvent.Usage usage;
@@ -36,7 +39,9 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
         }
         if (event.dataIs(DONE)) {
             terminated = true;
-            return closeTools(new ArrayList<>(1));
+            List<StreamEvent> events = new ArrayList<>(1);
+            reasoning.close(events);
+            return closeTools(events);
         }
         ChatChunk chunk = ChatChunk.parse(event.data());
         if (chunk.error) {
@@ -53,6 +58,11 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
     }
 
     private void choice(ChatChunk.Choice choice, List<StreamEvent> events) {
+        reasoning.delta(choice.reasoning(), events);
+        if (choice.content() != null && !choice.content().isEmpty() || choice.refusal() != null
+                && !choice.refusal().isEmpty() || !choice.toolCalls().isEmpty() || choice.finishReason() != null) {
+            reasoning.close(events);
+        }
         text(choice.content(), events);
         text(choice.refusal(), events);
         for (ChatChunk.ToolCall call : choice.toolCalls()) {

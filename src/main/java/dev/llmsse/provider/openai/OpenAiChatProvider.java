@@ -1,6 +1,7 @@
 package dev.llmsse.provider.openai;
 
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
@@ -39,6 +40,19 @@ final class OpenAiChatProvider extends HttpChatProvider {
         if (request.temperature() != null) {
             body.put("temperature", request.temperature());
         }
+        if (request.reasoning() != null) {
+            body.put("reasoning_effort", request.reasoning().effort());
+        }
         return body;
+    }
+
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        ReasoningOptions reasoning = request.reasoning();
+        if (reasoning == null) {
+            return null;
+        }
+        return reasoning.effort() == null ? ReasoningOptions.EFFORT_ONLY
+                : reasoning.summary() != null ? ReasoningOptions.NO_SUMMARY : null;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.UpstreamHttp;
@@ -44,6 +45,18 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
         if (request.temperature() != null) {
             body.put("temperature", request.temperature());
         }
+        if (request.reasoning() != null) {
+            // Without a summary the stream carries no reasoning text at all: ask for one unless told which.
+            String summary = request.reasoning().summary();
+            body.putObject("reasoning").put("effort", request.reasoning().effort())
+                    .put("summary", summary != null ? summary : "auto");
+        }
         return body;
+    }
+
+    @Override
+    public String reasoningRefusal(ChatRequest request) {
+        return request.reasoning() != null && request.reasoning().effort() == null ? ReasoningOptions.EFFORT_ONLY
+                : null;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
+import dev.llmsse.provider.ReasoningBlock;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
@@ -18,14 +19,15 @@ import tools.jackson.databind.JsonNode;
 /**
  * Responses API events to domain events: output text and refusal deltas become tokens, function calls
  * stream as start / argument deltas / end (numbered in the order they appear), and
- * {@code response.completed} or {@code response.incomplete} is the terminator. Reasoning summaries are
- * not relayed: the gateway's event model has no place for them, and their token count is in the usage.
+ * {@code response.completed} or {@code response.incomplete} is the terminator. Reasoning summary text
+ * deltas become reasoning, one block per summary part (as the AI SDK's own Responses client makes them).
  */
 final class ResponsesMapper implements EventMapper<SseEvent> {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
     private final Map<Integer, Integer> toolByOutputIndex = new HashMap<>();
+    private final ReasoningBlock reasoning = new ReasoningBlock();
     private boolean terminated;
     private String finishReason;
     private StreamEvent.Usage usage;
@@ -40,6 +42,19 @@ final class ResponsesMapper implements EventMapper<SseEvent> {
         if (type == null) {
             type = event.type();
         }
+        if ("response.reasoning_summary_text.delta".equals(type)) {
+            List<StreamEvent> events = new ArrayList<>(2);
+            reasoning.delta(WireJson.string(json, "delta"), events);
+            return events;
+        }
+        // Any other event ends the open summary part: its own done event, the next part, the answer.
+        List<StreamEvent> events = new ArrayList<>(1);
+        reasoning.close(events);
+        events.addAll(mapOther(type, json));
+        return events;
+    }
+
+    private List<StreamEvent> mapOther(String type, JsonNode json) {
         switch (type) {
             case "response.output_text.delta":
             case "response.refusal.delta":

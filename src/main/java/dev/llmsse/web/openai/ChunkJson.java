@@ -51,6 +51,11 @@ record ChunkJson(String completionId, String model, long created, String textPre
         return chunk(new Delta(withRole ? "assistant" : null, null, List.of(call)), null);
     }
 
+    /** A piece of reasoning as {@code reasoning_content}, the delta field DeepSeek's and OpenRouter's clients read. */
+    String reasoning(String text, boolean withRole) {
+        return chunk(new ReasoningDelta(withRole ? "assistant" : null, text), null);
+    }
+
     /** The chunk that ends the choice: an empty delta and the finish reason. */
     String finish(String finishReason, boolean withRole) {
         return chunk(new Delta(withRole ? "assistant" : null, null, null), finishReason);
@@ -61,7 +66,7 @@ record ChunkJson(String completionId, String model, long created, String textPre
         return JSON.writeValueAsString(new Chunk(completionId, OBJECT, created, model, List.of(), usage));
     }
 
-    private String chunk(Delta delta, String finishReason) {
+    private String chunk(Object delta, String finishReason) {
         return JSON.writeValueAsString(new Chunk(completionId, OBJECT, created, model,
                 List.of(new Choice(0, delta, null, finishReason)), null));
     }
@@ -71,11 +76,15 @@ record ChunkJson(String completionId, String model, long created, String textPre
     }
 
     /** {@code logprobs} and {@code finish_reason} are written even when null, as OpenAI writes them. */
-    record Choice(int index, Delta delta, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
+    record Choice(int index, Object delta, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReasoningDelta(String role, @JsonProperty("reasoning_content") String reasoningContent) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

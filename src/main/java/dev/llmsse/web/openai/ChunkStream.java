@@ -67,8 +67,9 @@ final class ChunkStream {
     }
 
     /**
-     * The chunks of one frame: a token, a tool call's start or arguments, the end, or a failure. A tool call's end
-     * has no chunk of its own, and frames of later protocol versions are not part of OpenAI's stream.
+     * The chunks of one frame: a token, a tool call's start or arguments, reasoning text (as
+     * {@code reasoning_content}), the end, or a failure. A tool call's end and a reasoning block's start and end
+     * have no chunk of their own, and frames of later protocol versions are not part of OpenAI's stream.
      */
     private String chunks(DoorFrame frame) {
         String id = frame.id();
@@ -81,6 +82,9 @@ final class ChunkStream {
         }
         if (frame instanceof DoorFrame.ToolDelta delta) {
             return event(id, chunks().toolCallArguments(delta.index(), delta.arguments(), takeRole()));
+        }
+        if (frame instanceof DoorFrame.ReasoningDelta reasoning) {
+            return event(id, chunks().reasoning(reasoning.text(), takeRole()));
         }
         if (frame instanceof DoorFrame.Done done) {
             String finish = chunks().finish(Usage.finishReason(done.finishReason()), takeRole());

@@ -26,7 +26,7 @@ class EchoProviderTest {
     void answersWithWordAndWhitespaceTokensPacedByTheConfiguredDelays() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ofSeconds(1), null, null), time);
+                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ofSeconds(1), null, null, 0), time);
 
         StepVerifier.withVirtualTime(() -> echo.stream(ask("Hello  world\n")), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
@@ -45,6 +45,26 @@ class EchoProviderTest {
     }
 
     @Test
+    void reasoningTokensComeAsOneBlockBeforeTheAnswerPacedLikeTokensAndCountedInTheUsage() {
+        VirtualTimeScheduler time = VirtualTimeScheduler.create();
+        EchoProvider echo = new EchoProvider(
+                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ZERO, 2, null, 3), time);
+
+        StepVerifier.withVirtualTime(() -> echo.stream(ask("hi")), () -> time, Long.MAX_VALUE)
+                .expectSubscription()
+                .expectNext(new StreamEvent.ReasoningStart(), new StreamEvent.ReasoningDelta("Thinking"))
+                .expectNoEvent(Duration.ofMillis(59))
+                .thenAwait(Duration.ofMillis(1))
+                .expectNext(new StreamEvent.ReasoningDelta(" "))
+                .thenAwait(Duration.ofMillis(60))
+                .expectNext(new StreamEvent.ReasoningDelta("about"), new StreamEvent.ReasoningEnd())
+                .thenAwait(Duration.ofMillis(120))
+                .expectNext(new StreamEvent.Token("hi"), new StreamEvent.Token("hi"),
+                        new StreamEvent.Done("stop", new StreamEvent.Usage(1L, 5L, 3L)))
+                .verifyComplete();
+    }
+
+    @Test
     void inputTokensCountTheWordsAndSpacesOfEveryPartAndNothingElse() {
         // The README's example: "Hello world" is "Hello", " ", "world".
         assertThat(EchoProvider.inputTokens(ask("Hello world"))).isEqualTo(3);
@@ -56,7 +76,7 @@ class EchoProviderTest {
     @Test
     void aFixedTokenCountCyclesThePromptsWords() {
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ZERO, Duration.ZERO, 5, null), VirtualTimeScheduler.create());
+                new GatewayProperties.Echo(Duration.ZERO, Duration.ZERO, 5, null, 0), VirtualTimeScheduler.create());
 
         assertThat(echo.tokensFor("a b")).containsExactly("a", " ", "b", "a", " ");
     }
@@ -65,7 +85,7 @@ class EchoProviderTest {
     void cancellingStopsProduction() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ofMillis(10), Duration.ZERO, 1000, null), time);
+                new GatewayProperties.Echo(Duration.ofMillis(10), Duration.ZERO, 1000, null, 0), time);
         AtomicInteger produced = new AtomicInteger();
 
         var subscription = echo.stream(ask("x")).doOnNext(event -> produced.incrementAndGet()).subscribe();

@@ -53,7 +53,7 @@ class GeminiTranscriptReplayTest {
     }
 
     /**
-     * A recording's text, function calls and usage from its {@code expected.json} (output tokens count the
+     * A recording's text, thoughts, function calls and usage from its {@code expected.json} (output tokens count the
      * thinking tokens too, as Gemini bills them); its outcome from {@link #OUTCOMES}.
      */
     static Reconstructed expected(String transcript, JsonNode expected) {
@@ -70,6 +70,9 @@ class GeminiTranscriptReplayTest {
             expectedUsage = new StreamEvent.Usage(WireJson.number(usage, "promptTokenCount"),
                     (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts), thoughts);
         }
-        return new Reconstructed(text, tools, outcome, expectedUsage);
+        // Consecutive thought parts are one reasoning block, ended by the first part that is no thought.
+        String thoughts = expected.path("thought_text").asString("");
+        return new Reconstructed(text, tools, outcome, expectedUsage)
+                .withReasoning(thoughts.isEmpty() ? List.of() : List.of(thoughts));
     }
 }

@@ -20,9 +20,19 @@ class ChatChunkTest {
                 + "{\"arguments\":\"{}\",\"name\":\"f\"},\"id\":\"c1\",\"index\":2}]},\"finish_reason\":\"stop\","
                 + "\"logprobs\":{\"content\":[]},\"index\":0}],\"usage\":null,\"model\":\"m\"}");
         assertThat(chunk.choices).containsExactly(new ChatChunk.Choice("a", null,
-                java.util.List.of(new ChatChunk.ToolCall(2, "c1", "f", "{}")), "stop"));
+                java.util.List.of(new ChatChunk.ToolCall(2, "c1", "f", "{}")), "stop", null));
         assertThat(chunk.usage).isNull();
         assertThat(chunk.error).isFalse();
+    }
+
+    @Test
+    void readsReasoningUnderEitherNameCompatibleServersUse() {
+        assertThat(parse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":null,\"reasoning_content\":\"hm\"}}]}")
+                .choices).containsExactly(new ChatChunk.Choice(null, null, java.util.List.of(), null, "hm"));
+        assertThat(parse("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":\"so\",\"content\":\"\"}}]}")
+                .choices).containsExactly(new ChatChunk.Choice("", null, java.util.List.of(), null, "so"));
+        assertThat(parse("{\"choices\":[{\"index\":0,\"delta\":{\"reasoning\":null,\"content\":\"a\"}}]}")
+                .choices).containsExactly(new ChatChunk.Choice("a", null, java.util.List.of(), null, null));
     }
 
     @Test

@@ -102,8 +102,11 @@ class OpenAiTranscriptReplayTest {
             return new Reconstructed(text, open(tools), outcome, null);
         }
         JsonNode usage = expected.path("usage");
+        List<String> reasoning = new ArrayList<>();
+        expected.path("reasoning_summary_parts").forEach(part -> reasoning.add(part.path("text").asString()));
         return new Reconstructed(text, tools, outcome, new StreamEvent.Usage(number(usage, "input_tokens"),
-                number(usage, "output_tokens"), number(usage.path("output_tokens_details"), "reasoning_tokens")));
+                number(usage, "output_tokens"), number(usage.path("output_tokens_details"), "reasoning_tokens")))
+                .withReasoning(reasoning);
     }
 
     /** Calls cut short by an error or truncation were started but never ended. */

@@ -12,16 +12,28 @@ import reactor.core.publisher.Signal;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a client rebuilds from a provider stream: the text, the tool calls, how it ended and the usage.
- * Building it also checks the stream's shape: nothing after the terminal event, tool deltas and ends only
- * for started calls.
+ * What a client rebuilds from a provider stream: the text, the tool calls, how it ended, the usage and the
+ * reasoning blocks. Building it also checks the stream's shape: nothing after the terminal event, tool deltas
+ * and ends only for started calls, reasoning deltas only inside a started block, every block ended.
  *
  * @param text    all tokens joined
  * @param tools   tool calls by index
  * @param outcome {@code done:<finishReason>} or {@code error:<code>}
- * @param usage   the usage reported with {@code done}, or null
+ * @param usage     the usage reported with {@code done}, or null
+ * @param reasoning the text of each reasoning block, in order
  */
-public record Reconstructed(String text, List<Tool> tools, String outcome, StreamEvent.Usage usage) {
+public record Reconstructed(String text, List<Tool> tools, String outcome, StreamEvent.Usage usage,
+        List<String> reasoning) {
+
+    /** A reconstruction without reasoning. */
+    public Reconstructed(String text, List<Tool> tools, String outcome, StreamEvent.Usage usage) {
+        this(text, tools, outcome, usage, List.of());
+    }
+
+    /** The same with these reasoning blocks. */
+    public Reconstructed withReasoning(List<String> blocks) {
+        return new Reconstructed(text, tools, outcome, usage, List.copyOf(blocks));
+    }
 
     /**
      * @param id        the provider's call id, where it gives one
@@ -34,7 +46,8 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
 
     /**
      * The form the project's own {@code X.expected.json} files use:
-     * {@code {"text", "tools": [{"id","name","arguments","ended"}], "outcome", "usage": {"input","output","reasoning"}}}.
+     * {@code {"text", "tools": [{"id","name","arguments","ended"}], "outcome", "usage": {"input","output","reasoning"},
+     * "reasoning": ["block text", …]}} ({@code reasoning} optional).
      */
     public static Reconstructed fromJson(JsonNode json) {
         List<Tool> tools = new ArrayList<>();
@@ -43,7 +56,13 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
         JsonNode usage = json.path("usage");
         return new Reconstructed(json.path("text").asString(""), tools, json.path("outcome").asString(),
                 usage.isObject() ? new StreamEvent.Usage(number(usage, "input"), number(usage, "output"),
-                        number(usage, "reasoning")) : null);
+                        number(usage, "reasoning")) : null).withReasoning(strings(json.path("reasoning")));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> strings = new ArrayList<>();
+        array.forEach(item -> strings.add(item.asString()));
+        return strings;
     }
 
     private static Long number(JsonNode node, String field) {
@@ -56,6 +75,8 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
         TreeMap<Integer, Tool> tools = new TreeMap<>();
         String outcome = null;
         StreamEvent.Usage usage = null;
+        List<String> reasoning = new ArrayList<>();
+        StringBuilder openReasoning = null;
         for (Signal<StreamEvent> signal : signals) {
             if (outcome != null && !signal.isOnComplete()) {
                 throw new AssertionError("signal after the terminal event: " + signal);
@@ -66,7 +87,24 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
                         : "unexpected:" + error;
             } else if (signal.isOnNext()) {
                 StreamEvent event = signal.get();
-                if (event instanceof StreamEvent.Token token) {
+                if (openReasoning != null && !(event instanceof StreamEvent.ReasoningDelta)
+                        && !(event instanceof StreamEvent.ReasoningEnd)) {
+                    throw new AssertionError(event + " inside an open reasoning block");
+                }
+                if (event instanceof StreamEvent.ReasoningStart) {
+                    openReasoning = new StringBuilder();
+                } else if (event instanceof StreamEvent.ReasoningDelta delta) {
+                    if (openReasoning == null) {
+                        throw new AssertionError("reasoning delta outside a block: " + delta);
+                    }
+                    openReasoning.append(delta.text());
+                } else if (event instanceof StreamEvent.ReasoningEnd) {
+                    if (openReasoning == null) {
+                        throw new AssertionError("reasoning end without a start");
+                    }
+                    reasoning.add(openReasoning.toString());
+                    openReasoning = null;
+                } else if (event instanceof StreamEvent.Token token) {
                     text.append(token.text());
                 } else if (event instanceof StreamEvent.ToolCallStart start) {
                     if (tools.put(start.index(), new Tool(start.id(), start.name(), "", false)) != null) {
@@ -89,7 +127,7 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
                 outcome = "completed-without-terminal";
             }
         }
-        return new Reconstructed(text.toString(), new ArrayList<>(tools.values()), outcome, usage);
+        return new Reconstructed(text.toString(), new ArrayList<>(tools.values()), outcome, usage, reasoning);
     }
 
     private static Tool started(TreeMap<Integer, Tool> tools, int index) {

@@ -87,6 +87,10 @@ class AiSdkClientTest {
         JsonNode answer = assistant(result.path("final"));
         Parts theirs = Parts.ofUiMessage(answer);
         assertThat(ours.parts()).isNotEmpty();
+        if (transcript.contains("thinking") || transcript.contains("reasoning")) {
+            // The recordings with reasoning must rebuild it as reasoning parts on both sides, not drop it.
+            assertThat(theirs.parts()).anyMatch(part -> "reasoning".equals(part.type()) && !part.text().isEmpty());
+        }
         assertThat(theirs).isEqualTo(ours.withIdsOf(theirs));
         assertThat(answer.path("parts").findValuesAsString("state")).allMatch(state -> state.equals("done")
                 || state.equals("input-available"));

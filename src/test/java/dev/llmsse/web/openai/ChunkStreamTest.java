@@ -51,6 +51,26 @@ class ChunkStreamTest {
         assertThat(calls.get(1).toString()).isEqualTo("{\"index\":0,\"function\":{\"arguments\":\"{\\\"city\\\":\"}}");
     }
 
+    @Test
+    void reasoningBecomesReasoningContentDeltasAndItsStartAndEndAreLeftOut() {
+        String wire = translate(SseFrame.retry(Duration.ofSeconds(3)),
+                SseFrame.of(GEN + ".1", "reasoning_start", "{}"),
+                SseFrame.of(GEN + ".2", "reasoning_delta", "{\"text\":\"Hm\\n\u00e9\"}"),
+                SseFrame.of(GEN + ".3", "reasoning_delta", "{\"text\":\" so\"}"),
+                SseFrame.of(GEN + ".4", "reasoning_end", "{}"),
+                SseFrame.of(GEN + ".5", null, "{\"token\":\"Hi\"}"),
+                SseFrame.of(GEN + ".6", null, "{\"done\":true,\"finishReason\":\"stop\"}"));
+
+        OpenAiStreamConformance.Stream stream = OpenAiStreamConformance.assertWellFormed(utf8(wire));
+        assertThat(stream.text()).isEqualTo("Hi");
+        List<JsonNode> deltas = chunks(wire).stream().map(chunk -> chunk.path("choices").path(0).path("delta"))
+                .filter(delta -> delta.has("reasoning_content")).toList();
+        assertThat(deltas).extracting(JsonNode::toString).containsExactly(
+                "{\"role\":\"assistant\",\"reasoning_content\":\"Hm\\n\u00e9\"}", "{\"reasoning_content\":\" so\"}");
+        assertThat(stream.ids()).extracting(OpenAiStreamConformance.Identified::id)
+                .containsExactly(GEN + ".2", GEN + ".3", GEN + ".5", GEN + ".6");
+    }
+
     /** The spliced text chunk and the mapper's chunks have one shape: the first names the role, as OpenAI's does. */
     @Test
     void theSplicedTextChunkIsTheMappersShape() {
