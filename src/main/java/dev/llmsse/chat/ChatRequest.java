@@ -10,12 +10,32 @@ import java.util.List;
  * @param system      an optional system prompt
  * @param maxTokens   optional cap on output tokens
  * @param temperature optional sampling temperature
+ * @param tools       the tools the model may call; empty for none
+ * @param toolChoice  whether and which tools it must call; null when the request did not say (the provider's
+ *                    default, which is {@code auto} when there are tools)
  */
 public record ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-        Double temperature) {
+        Double temperature, List<Tool> tools, ToolChoice toolChoice) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    /** A request without tools. */
+    public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature) {
+        this(model, messages, system, maxTokens, temperature, List.of(), null);
+    }
+
+    /** The same request for another model (a fallback target): nothing else may be lost on the way. */
+    public ChatRequest withModel(String otherModel) {
+        return new ChatRequest(otherModel, messages, system, maxTokens, temperature, tools, toolChoice);
+    }
+
+    /** This request with tools to offer the model. */
+    public ChatRequest withTools(List<Tool> offered, ToolChoice choice) {
+        return new ChatRequest(model, messages, system, maxTokens, temperature, offered, choice);
     }
 
     /** The text of the last user turn, or an empty string. */

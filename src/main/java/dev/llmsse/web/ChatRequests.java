@@ -5,6 +5,8 @@ import java.util.Set;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.Tool;
+import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
@@ -20,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChatRequests {
 
-    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
 
     private final GatewayProperties.Limits limits;
     private final ProviderRegistry providers;
@@ -48,7 +50,18 @@ public class ChatRequests {
         } else if (body.prompt() != null) {
             throw new BadRequestException("send either prompt or messages, not both");
         }
-        return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature());
+        Validated validated = validated(body.model(), messages, body.system(), body.maxTokens(),
+                body.temperature());
+        return withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+    }
+
+    /**
+     * The same request offering {@code tools} under {@code choice}, once those passed the checks every door
+     * shares (at most {@code gateway.limits.max-tools}, names, schemas, the calls and results in the history).
+     */
+    public Validated withTools(Validated validated, List<Tool> tools, ToolChoice choice) {
+        ToolRequests.check(tools, choice, validated.request().messages(), limits.maxTools());
+        return new Validated(validated.model(), validated.request().withTools(tools, choice));
     }
 
     /**
@@ -70,6 +83,7 @@ public class ChatRequests {
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
             Double temperature) {
         checkMessages(messages, system);
+        messages = messages.stream().map(ChatRequests::withText).toList();
         requireUnicode(model);
         requireUnicode(system);
         for (ChatMessage message : messages) {
@@ -86,6 +100,12 @@ public class ChatRequests {
                 new ChatRequest(resolved.model(), messages, system, maxTokens, temperature));
     }
 
+    /** An assistant turn that only called tools may come without content: its text is then empty. */
+    private static ChatMessage withText(ChatMessage message) {
+        return message.content() != null ? message
+                : new ChatMessage(message.role(), "", message.toolCalls(), message.toolCallId());
+    }
+
     private void checkMessages(List<ChatMessage> messages, String system) {
         if (messages.size() > limits.maxMessages()) {
             throw new TooLargeException("at most " + limits.maxMessages() + " messages are accepted");
@@ -93,12 +113,12 @@ public class ChatRequests {
         long chars = system == null ? 0 : system.length();
         for (ChatMessage message : messages) {
             if (message == null || message.role() == null || !ROLES.contains(message.role())) {
-                throw new BadRequestException("every message needs a role: user, assistant or system");
+                throw new BadRequestException("every message needs a role: user, assistant, system or tool");
             }
-            if (message.content() == null) {
+            if (message.content() == null && message.toolCalls().isEmpty()) {
                 throw new BadRequestException("every message needs a content");
             }
-            chars += message.content().length();
+            chars += message.content() == null ? 0 : message.content().length();
         }
         if (messages.stream().noneMatch(message -> "user".equals(message.role()) && !message.content().isBlank())) {
             throw new BadRequestException("the conversation needs a non-blank user message");

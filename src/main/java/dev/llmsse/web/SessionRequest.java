@@ -4,6 +4,8 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * Body of {@code POST /api/sessions}: either {@code prompt} or {@code messages}.
  *
@@ -13,7 +15,14 @@ import dev.llmsse.chat.ChatMessage;
  * @param maxTokens   optional cap on output tokens
  * @param temperature optional sampling temperature
  * @param system      optional system prompt
+ * @param tools       optional {@code [{name, description, parameters}]}, read by {@link ToolRequests}
+ * @param toolChoice  optional {@code "auto" | "none" | "required" | {name}}
  */
 record SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens,
-        Double temperature, String system) {
+        Double temperature, String system, JsonNode tools, JsonNode toolChoice) {
+
+    SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens, Double temperature,
+            String system) {
+        this(prompt, messages, model, maxTokens, temperature, system, null, null);
+    }
 }

@@ -1,6 +1,5 @@
 package dev.llmsse.provider.anthropic;
 
-import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
@@ -13,10 +12,6 @@ import dev.llmsse.provider.WireFormat;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
-
-import tools.jackson.databind.node.ArrayNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -55,10 +50,7 @@ final class AnthropicProvider extends HttpChatProvider {
         body.put("max_tokens", request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens);
         // Anthropic takes the system prompt as a parameter, not as a message: system turns join it.
         RequestBodies.SystemApart split = RequestBodies.SystemApart.of(request);
-        ArrayNode messages = body.putArray("messages");
-        for (ChatMessage message : split.turns()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
-        }
+        ToolTurns.messages(body.putArray("messages"), split.turns());
         if (!split.system().isEmpty()) {
             body.put("system", split.system());
         }
@@ -66,6 +58,7 @@ final class AnthropicProvider extends HttpChatProvider {
         if (request.temperature() != null) {
             body.put("temperature", Math.min(1.0, request.temperature()));
         }
+        ToolTurns.tools(body, request);
         return body;
     }
 }

@@ -39,6 +39,9 @@ final class OpenAiChatProvider extends HttpChatProvider {
         if (request.temperature() != null) {
             body.put("temperature", request.temperature());
         }
+        if (request.toolChoice() != null) {
+            ToolChoices.chat(body, request.toolChoice());
+        }
         return body;
     }
 }
