@@ -39,6 +39,9 @@ public final class RequestBodies {
             ObjectNode turn = messages.addObject().put("role", message.role()).put("content", message.content());
             if (!message.toolCalls().isEmpty()) {
                 toolCalls(turn.putArray("tool_calls"), message, ollama);
+                if (!ollama && message.content().isEmpty()) {
+                    turn.putNull("content"); // as OpenAI writes a turn that only called tools
+                }
             }
             if (message.toolCallId() != null && ollama) {
                 turn.put("tool_name", ToolBodies.toolNameOf(request.messages(), message.toolCallId()));

@@ -78,6 +78,21 @@ abstract class GatewayAgainstFakeUpstreams {
                 .block(Duration.ofSeconds(20));
     }
 
+    /** Creates a session with {@code POST /api/sessions} and this JSON body, then streams it to its end. */
+    List<Frame> streamSession(String json) {
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        JsonNode created = WireJson.parse(client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json).retrieve().bodyToMono(byte[].class).block(Duration.ofSeconds(20)));
+        return client.get().uri(created.path("streamUrl").asString())
+                .accept(MediaType.TEXT_EVENT_STREAM)
+                .retrieve()
+                .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .filter(event -> event.data() != null && !"ping".equals(event.event()))
+                .map(event -> new Frame(event.event(), event.data()))
+                .collectList()
+                .block(Duration.ofSeconds(20));
+    }
+
     /** The text of all token frames. */
     static String text(List<Frame> frames) {
         StringBuilder text = new StringBuilder();
