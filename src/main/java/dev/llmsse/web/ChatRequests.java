@@ -57,10 +57,10 @@ public class ChatRequests {
 
     /**
      * The same request offering {@code tools} under {@code choice}, once those passed the checks every door
-     * shares (at most {@code gateway.limits.max-tools}, names, schemas, the calls and results in the history).
+     * shares (at most {@code gateway.limits.max-tools}, names, schemas, a choice that fits them).
      */
     public Validated withTools(Validated validated, List<Tool> tools, ToolChoice choice) {
-        ToolRequests.check(tools, choice, validated.request().messages(), limits.maxTools());
+        ToolRequests.check(tools, choice, limits.maxTools());
         return new Validated(validated.model(), validated.request().withTools(tools, choice));
     }
 
@@ -83,6 +83,8 @@ public class ChatRequests {
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
             Double temperature) {
         checkMessages(messages, system);
+        // Every door's history, offered tools or not: a tool turn must answer a call (issue 15 point 2).
+        ToolRequests.checkHistory(messages);
         messages = messages.stream().map(ChatRequests::withText).toList();
         requireUnicode(model);
         requireUnicode(system);

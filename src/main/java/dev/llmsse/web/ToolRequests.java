@@ -98,8 +98,8 @@ public final class ToolRequests {
         };
     }
 
-    /** The rules every door shares; throws 400s. */
-    static void check(List<Tool> tools, ToolChoice choice, List<ChatMessage> messages, int maxTools) {
+    /** The rules for offered tools every door shares; throws 400s. */
+    static void check(List<Tool> tools, ToolChoice choice, int maxTools) {
         if (tools.size() > maxTools) {
             throw new BadRequestException("at most " + maxTools + " tools are accepted");
         }
@@ -116,7 +116,6 @@ public final class ToolRequests {
             }
         }
         checkChoice(choice, names);
-        checkHistory(messages);
     }
 
     private static void checkChoice(ToolChoice choice, Set<String> names) {
@@ -132,7 +131,7 @@ public final class ToolRequests {
     }
 
     /** Calls only on assistant turns, with an id, a name and JSON object arguments; results answer a call. */
-    private static void checkHistory(List<ChatMessage> messages) {
+    static void checkHistory(List<ChatMessage> messages) {
         Set<String> calls = new HashSet<>();
         for (ChatMessage message : messages) {
             if (!message.toolCalls().isEmpty() && !"assistant".equals(message.role())) {
