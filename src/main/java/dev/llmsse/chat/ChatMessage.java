@@ -1,10 +1,43 @@
 package dev.llmsse.chat;
 
+import java.util.List;
+
 /**
  * One turn of a conversation.
  *
- * @param role    {@code user}, {@code assistant} or {@code system}
- * @param content the turn's text
+ * @param role       {@code user}, {@code assistant}, {@code system} or {@code tool}
+ * @param content    the turn's text; a tool turn's result
+ * @param toolCalls  the tools an assistant turn called, oldest first; empty otherwise
+ * @param toolCallId for a {@code tool} turn, the id of the call it answers; null otherwise
  */
-public record ChatMessage(String role, String content) {
+public record ChatMessage(String role, String content, List<ToolCall> toolCalls, String toolCallId) {
+
+    public ChatMessage {
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /** A plain text turn. */
+    public ChatMessage(String role, String content) {
+        this(role, content, List.of(), null);
+    }
+
+    /** An assistant turn that called tools (its text may be empty). */
+    public static ChatMessage assistantCalling(String content, List<ToolCall> toolCalls) {
+        return new ChatMessage("assistant", content, toolCalls, null);
+    }
+
+    /** The result of the tool call {@code toolCallId}. */
+    public static ChatMessage toolResult(String toolCallId, String content) {
+        return new ChatMessage("tool", content, List.of(), toolCallId);
+    }
+
+    /**
+     * A tool call made by the model.
+     *
+     * @param id        the provider's id of the call, which the tool result names
+     * @param name      the tool's name
+     * @param arguments the arguments as JSON text (an object)
+     */
+    public record ToolCall(String id, String name, String arguments) {
+    }
 }

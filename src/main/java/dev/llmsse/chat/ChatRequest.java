@@ -11,18 +11,44 @@ import java.util.List;
  * @param maxTokens   optional cap on output tokens
  * @param temperature optional sampling temperature
  * @param reasoning   optional reasoning options; null for the provider's default
+ * @param tools       the tools the model may call; empty for none
+ * @param toolChoice  whether and which tools it must call; null when the request did not say (the provider's
+ *                    default, which is {@code auto} when there are tools)
  */
 public record ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-        Double temperature, ReasoningOptions reasoning) {
+        Double temperature, ReasoningOptions reasoning, List<Tool> tools, ToolChoice toolChoice) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
+        tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    /** A request without reasoning options or tools. */
+    public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature) {
+        this(model, messages, system, maxTokens, temperature, null, List.of(), null);
+    }
+
+    /** A request without tools. */
+    public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature, ReasoningOptions reasoning) {
+        this(model, messages, system, maxTokens, temperature, reasoning, List.of(), null);
     }
 
     /** A request without reasoning options. */
     public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-            Double temperature) {
-        this(model, messages, system, maxTokens, temperature, null);
+            Double temperature, List<Tool> tools, ToolChoice toolChoice) {
+        this(model, messages, system, maxTokens, temperature, null, tools, toolChoice);
+    }
+
+    /** The same request for another model (a fallback target): nothing else may be lost on the way. */
+    public ChatRequest withModel(String otherModel) {
+        return new ChatRequest(otherModel, messages, system, maxTokens, temperature, reasoning, tools, toolChoice);
+    }
+
+    /** This request with tools to offer the model. */
+    public ChatRequest withTools(List<Tool> offered, ToolChoice choice) {
+        return new ChatRequest(model, messages, system, maxTokens, temperature, reasoning, offered, choice);
     }
 
     /** The text of the last user turn, or an empty string. */

@@ -35,8 +35,16 @@ public sealed interface StreamEvent {
     record ToolCallDelta(int index, String arguments) implements StreamEvent {
     }
 
-    /** A tool call's arguments are complete. */
-    record ToolCallEnd(int index) implements StreamEvent {
+    /**
+     * A tool call ended. {@code incomplete} when its arguments are not a whole JSON object (cut off by the
+     * token limit or the upstream): such arguments must never be passed on as a valid call.
+     */
+    record ToolCallEnd(int index, boolean incomplete) implements StreamEvent {
+
+        /** A call whose arguments a provider says are complete, before they were checked. */
+        public ToolCallEnd(int index) {
+            this(index, false);
+        }
     }
 
     /** The answer ended normally; {@code usage} may be null when the provider did not report it. */

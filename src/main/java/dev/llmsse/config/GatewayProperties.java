@@ -121,6 +121,7 @@ public record GatewayProperties(
      * @param trustedProxies       addresses or CIDR blocks whose {@code X-Forwarded-For} is believed
      * @param failOpen             whether requests pass (true) or get 503 (false) while the limiter's
      *                             store (Redis) is unreachable
+     * @param maxTools             cap on the tools one request offers the model (400 above it)
      */
     public record Limits(
             @DefaultValue("32768") @Min(1) int maxPromptChars,
@@ -133,7 +134,8 @@ public record GatewayProperties(
             @DefaultValue("1024") @Min(1) int defaultTokenEstimate,
             @Min(1) Integer connectionsPerIp,
             @DefaultValue List<String> trustedProxies,
-            @DefaultValue("true") boolean failOpen) {
+            @DefaultValue("true") boolean failOpen,
+            @DefaultValue("128") @Min(0) int maxTools) {
     }
 
     /**

@@ -67,13 +67,17 @@ public final class Relay {
 
     /**
      * Maps decoded items to domain events with a fresh mapper per subscription, then appends the mapper's
-     * terminal event; transport failures become typed {@link ProviderException}s.
+     * terminal event; tool calls are checked ({@link ToolCallCheck}); transport failures become typed
+     * {@link ProviderException}s.
      */
     public static <T> Flux<StreamEvent> events(Flux<T> items, Supplier<? extends EventMapper<T>> mappers) {
         return Flux.defer(() -> {
             EventMapper<T> mapper = mappers.get();
+            ToolCallCheck tools = new ToolCallCheck();
             return items.concatMapIterable(mapper::map)
-                    .concatWith(Mono.fromCallable(mapper::finish));
+                    .concatWith(Mono.fromCallable(mapper::finish))
+                    .concatMapIterable(tools::check)
+                    .onErrorResume(failure -> Flux.fromIterable(tools.cutOff()).concatWith(Flux.error(failure)));
         }).onErrorMap(HttpErrors::fromTransport);
     }
 

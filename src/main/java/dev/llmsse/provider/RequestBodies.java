@@ -20,6 +20,15 @@ public final class RequestBodies {
      * turns: where an OpenAI Chat Completions body and an Ollama chat body begin.
      */
     public static ObjectNode chat(ChatRequest request) {
+        return chat(request, false);
+    }
+
+    /**
+     * The same, with the tools offered and the tool calls and results of the history: as OpenAI Chat Completions
+     * takes them ({@code tool_calls[].function.arguments} as JSON text, a result's {@code tool_call_id}) or, with
+     * {@code ollama}, as Ollama does (arguments as an object, a result's {@code tool_name}).
+     */
+    public static ObjectNode chat(ChatRequest request, boolean ollama) {
         ObjectNode body = WireJson.object();
         body.put("model", request.model());
         ArrayNode messages = body.putArray("messages");
@@ -27,10 +36,37 @@ public final class RequestBodies {
             messages.addObject().put("role", "system").put("content", request.system());
         }
         for (ChatMessage message : request.messages()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
+            ObjectNode turn = messages.addObject().put("role", message.role()).put("content", message.content());
+            if (!message.toolCalls().isEmpty()) {
+                toolCalls(turn.putArray("tool_calls"), message, ollama);
+                if (!ollama && message.content().isEmpty()) {
+                    turn.putNull("content"); // as OpenAI writes a turn that only called tools
+                }
+            }
+            if (message.toolCallId() != null && ollama) {
+                turn.put("tool_name", ToolBodies.toolNameOf(request.messages(), message.toolCallId()));
+            } else if (message.toolCallId() != null) {
+                turn.put("tool_call_id", message.toolCallId());
+            }
         }
         body.put("stream", true);
+        ToolBodies.functionTools(body, request);
         return body;
+    }
+
+    private static void toolCalls(ArrayNode calls, ChatMessage message, boolean ollama) {
+        for (ChatMessage.ToolCall call : message.toolCalls()) {
+            ObjectNode wire = calls.addObject();
+            if (!ollama) {
+                wire.put("id", call.id()).put("type", "function");
+            }
+            ObjectNode function = wire.putObject("function").put("name", call.name());
+            if (ollama) {
+                function.set("arguments", WireJson.arguments(call.arguments()));
+            } else {
+                function.put("arguments", call.arguments());
+            }
+        }
     }
 
     /**

@@ -100,8 +100,7 @@ final class ResilientProvider implements ChatProvider {
 
     private Flux<StreamEvent> withRetries(Target target, ChatRequest request, Progress progress,
             ContextView context) {
-        ChatRequest forTarget = new ChatRequest(target.model(), request.messages(), request.system(),
-                request.maxTokens(), request.temperature(), request.reasoning());
+        ChatRequest forTarget = request.withModel(target.model());
         Flux<StreamEvent> attempt = Flux.defer(() -> target.provider().stream(forTarget));
         if (!firstTokenTimeout.isZero()) {
             attempt = attempt.timeout(Mono.delay(firstTokenTimeout, timer), event -> Mono.never())

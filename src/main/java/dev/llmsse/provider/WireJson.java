@@ -48,6 +48,24 @@ public final class WireJson {
         return JSON.createObjectNode();
     }
 
+    /** Parsed JSON (maps, lists, scalars) as a tree, for JSON Schemas carried in the chat model. */
+    public static JsonNode tree(Object value) {
+        return JSON.valueToTree(value);
+    }
+
+    /**
+     * Tool-call arguments (JSON text, checked to be an object at the door) as a tree, for providers that take
+     * them as an object; an empty object if they are somehow not one.
+     */
+    public static ObjectNode arguments(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return node.isObject() ? (ObjectNode) node : object();
+        } catch (JacksonException notJson) {
+            return object();
+        }
+    }
+
     public static byte[] bytes(JsonNode node) {
         return JSON.writeValueAsBytes(node);
     }

@@ -28,8 +28,14 @@ public record Answer(String model, String text, String finishReason, StreamEvent
      *
      * @param id        the provider's id for the call, which a tool result refers to
      * @param name      the tool's name
-     * @param arguments the arguments as the model wrote them (JSON text, not checked)
+     * @param arguments  the arguments as the model wrote them (JSON text)
+     * @param incomplete true when the arguments are not a whole JSON object (cut off); absent otherwise
      */
-    public record ToolCall(String id, String name, String arguments) {
+    public record ToolCall(String id, String name, String arguments,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean incomplete) {
+
+        public ToolCall(String id, String name, String arguments) {
+            this(id, name, arguments, null);
+        }
     }
 }

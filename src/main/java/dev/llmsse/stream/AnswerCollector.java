@@ -32,6 +32,9 @@ final class AnswerCollector {
                 call.arguments().append(delta.arguments());
             }
             deltas++;
+        } else if (event instanceof StreamEvent.ToolCallEnd end && end.incomplete()
+                && toolCalls.containsKey(end.index())) {
+            toolCalls.put(end.index(), toolCalls.get(end.index()).cutOff());
         } else if (event instanceof StreamEvent.Done finished) {
             done = finished;
         }
@@ -50,10 +53,19 @@ final class AnswerCollector {
                     new StreamEvent.Failed("truncated", "the provider ended without finishing the answer", true));
         }
         List<Answer.ToolCall> calls = toolCalls.values().stream()
-                .map(call -> new Answer.ToolCall(call.id(), call.name(), call.arguments().toString())).toList();
+                .map(call -> new Answer.ToolCall(call.id(), call.name(), call.arguments().toString(),
+                        call.incomplete() ? Boolean.TRUE : null)).toList();
         return new Answer(model, text.toString(), done.finishReason(), done.usage(), calls);
     }
 
-    private record ToolCallParts(String id, String name, StringBuilder arguments) {
+    private record ToolCallParts(String id, String name, StringBuilder arguments, boolean incomplete) {
+
+        ToolCallParts(String id, String name, StringBuilder arguments) {
+            this(id, name, arguments, false);
+        }
+
+        ToolCallParts cutOff() {
+            return new ToolCallParts(id, name, arguments, true);
+        }
     }
 }

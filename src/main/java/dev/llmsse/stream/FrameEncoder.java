@@ -45,7 +45,7 @@ final class FrameEncoder {
             return logged(seq, "tool_delta", new ToolDeltaFrame(delta.index(), delta.arguments()), false);
         }
         if (event instanceof StreamEvent.ToolCallEnd end) {
-            return logged(seq, "tool_end", new ToolEndFrame(end.index()), false);
+            return logged(seq, "tool_end", new ToolEndFrame(end.index(), end.incomplete() ? Boolean.TRUE : null), false);
         }
         if (event instanceof StreamEvent.Done done) {
             return logged(seq, null, new DoneFrame(true, done.finishReason(), usage(done.usage())), true);
@@ -91,7 +91,9 @@ final class FrameEncoder {
     record ToolDeltaFrame(int index, String arguments) {
     }
 
-    record ToolEndFrame(int index) {
+    /** {@code incomplete: true} only for a call whose arguments were cut off; absent otherwise. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ToolEndFrame(int index, Boolean incomplete) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

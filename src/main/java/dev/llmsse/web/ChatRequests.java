@@ -6,6 +6,8 @@ import java.util.Set;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.Tool;
+import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
@@ -21,7 +23,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ChatRequests {
 
-    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
 
     private final GatewayProperties.Limits limits;
     private final ProviderRegistry providers;
@@ -49,8 +51,18 @@ public class ChatRequests {
         } else if (body.prompt() != null) {
             throw new BadRequestException("send either prompt or messages, not both");
         }
-        return validated(body.model(), messages, body.system(), body.maxTokens(), body.temperature(),
-                body.reasoning());
+        Validated validated = validated(body.model(), messages, body.system(), body.maxTokens(),
+                body.temperature(), body.reasoning());
+        return withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+    }
+
+    /**
+     * The same request offering {@code tools} under {@code choice}, once those passed the checks every door
+     * shares (at most {@code gateway.limits.max-tools}, names, schemas, a choice that fits them).
+     */
+    public Validated withTools(Validated validated, List<Tool> tools, ToolChoice choice) {
+        ToolRequests.check(tools, choice, limits.maxTools());
+        return new Validated(validated.model(), validated.request().withTools(tools, choice));
     }
 
     /**
@@ -72,6 +84,9 @@ public class ChatRequests {
     private Validated validated(String model, List<ChatMessage> messages, String system, Integer maxTokens,
             Double temperature, ReasoningOptions reasoning) {
         checkMessages(messages, system);
+        // Every door's history, offered tools or not: a tool turn must answer a call (issue 15 point 2).
+        ToolRequests.checkHistory(messages);
+        messages = messages.stream().map(ChatRequests::withText).toList();
         requireUnicode(model);
         requireUnicode(system);
         for (ChatMessage message : messages) {
@@ -90,6 +105,12 @@ public class ChatRequests {
         return new Validated(resolved, request);
     }
 
+    /** An assistant turn that only called tools may come without content: its text is then empty. */
+    private static ChatMessage withText(ChatMessage message) {
+        return message.content() != null ? message
+                : new ChatMessage(message.role(), "", message.toolCalls(), message.toolCallId());
+    }
+
     private void checkMessages(List<ChatMessage> messages, String system) {
         if (messages.size() > limits.maxMessages()) {
             throw new TooLargeException("at most " + limits.maxMessages() + " messages are accepted");
@@ -97,12 +118,12 @@ public class ChatRequests {
         long chars = system == null ? 0 : system.length();
         for (ChatMessage message : messages) {
             if (message == null || message.role() == null || !ROLES.contains(message.role())) {
-                throw new BadRequestException("every message needs a role: user, assistant or system");
+                throw new BadRequestException("every message needs a role: user, assistant, system or tool");
             }
-            if (message.content() == null) {
+            if (message.content() == null && message.toolCalls().isEmpty()) {
                 throw new BadRequestException("every message needs a content");
             }
-            chars += message.content().length();
+            chars += message.content() == null ? 0 : message.content().length();
         }
         if (messages.stream().noneMatch(message -> "user".equals(message.role()) && !message.content().isBlank())) {
             throw new BadRequestException("the conversation needs a non-blank user message");

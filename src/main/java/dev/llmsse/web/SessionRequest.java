@@ -5,6 +5,8 @@ import java.util.List;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ReasoningOptions;
 
+import tools.jackson.databind.JsonNode;
+
 /**
  * Body of {@code POST /api/sessions}: either {@code prompt} or {@code messages}.
  *
@@ -15,7 +17,14 @@ import dev.llmsse.chat.ReasoningOptions;
  * @param temperature optional sampling temperature
  * @param system      optional system prompt
  * @param reasoning   optional {@code {effort, budgetTokens, summary}}
+ * @param tools       optional {@code [{name, description, parameters}]}, read by {@link ToolRequests}
+ * @param toolChoice  optional {@code "auto" | "none" | "required" | {name}}
  */
 record SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens,
-        Double temperature, String system, ReasoningOptions reasoning) {
+        Double temperature, String system, ReasoningOptions reasoning, JsonNode tools, JsonNode toolChoice) {
+
+    SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens, Double temperature,
+            String system) {
+        this(prompt, messages, model, maxTokens, temperature, system, null, null, null);
+    }
 }

@@ -983,6 +983,13 @@ class EndpointFuzzTest {
             if (random.nextInt(3) == 0) {
                 body.put("system", pick(text(200), null, 7));
             }
+            if (extra.nextInt(4) == 0) {
+                body.put("tools", pickExtra(List.of(tool()), List.of(tool(), tool()), "tools", List.of(5), null));
+            }
+            if (extra.nextInt(5) == 0) {
+                body.put("toolChoice", pickExtra("auto", "none", "required", "any", Map.of("name", "get_weather"),
+                        Map.of(), 3, null));
+            }
             if (random.nextInt(4) == 0) {
                 body.put(text(10), text(20));
             }
@@ -1006,9 +1013,30 @@ class EndpointFuzzTest {
                     if (random.nextInt(8) != 0) {
                         message.put("content", pick(text(150), text(150), null, 5, List.of()));
                     }
+                    toolParts(message);
                     yield message;
                 }
             };
+        }
+
+        /** A tool of our protocol, right or wrong in one of its fields (issue 15 point 2); its own random stream. */
+        private Map<String, Object> tool() {
+            Map<String, Object> tool = new LinkedHashMap<>();
+            tool.put("name", pickExtra("get_weather", "get_weather", "", "bad name!", 5, null));
+            tool.put("description", pickExtra("The weather", 3, null));
+            tool.put("parameters", pickExtra(Map.of("type", "object"), Map.of(), "x", List.of(), null));
+            return tool;
+        }
+
+        /** Now and then a call on the turn, or the id of the call a tool turn answers, well-formed or not. */
+        private void toolParts(Map<String, Object> message) {
+            if (extra.nextInt(6) == 0) {
+                message.put("toolCalls", pickExtra(List.of(Map.of("id", "c1", "name", "get_weather", "arguments",
+                        pickExtra("{}", "{\"city\":\"Oslo\"}", "{", "[1]", "5"))), "x", List.of(Map.of()), List.of()));
+            }
+            if (extra.nextInt(6) == 0) {
+                message.put("toolCallId", pickExtra("c1", "", 5, null));
+            }
         }
 
         private byte[] notJson() {

@@ -114,9 +114,13 @@ final class OpenAiFuzzCase {
     /** At most one place spoiled; the answer it must get, or null when the request stays valid. */
     private Expected spoil(Map<String, Object> body, List<Map<String, Object>> messages) {
         return switch (gen.random.nextInt(16)) {
-            case 0 -> spoiled(body, "tools", List.of(Map.of("type", "function", "function", Map.of("name", "f"))),
-                    "unsupported_parameter");
-            case 1 -> spoiled(body, "tool_choice", gen.pick("required", Map.of("type", "function")), "unsupported_parameter");
+            // Tools are read after the conversation: a tool of another type than function, a tool choice that
+            // asks for tools none offer, or is no choice.
+            case 0 -> spoiled(body, "tools", List.of(Map.of("type", gen.pick("custom", "web_search"), "custom",
+                    Map.of("name", "f"))), "unsupported_parameter").afterTheConversation();
+            case 1 -> gen.random.nextBoolean()
+                    ? spoiled(body, "tool_choice", "required", "bad_request").afterTheConversation()
+                    : spoiled(body, "tool_choice", Map.of("type", "function"), "invalid_value").afterTheConversation();
             case 2 -> spoiled(body, "response_format", Map.of("type", gen.pick("json_object", "json_schema")),
                     "unsupported_parameter");
             case 3 -> spoiled(body, "n", gen.pick(0, 2, 5), "unsupported_parameter");
@@ -135,8 +139,10 @@ final class OpenAiFuzzCase {
             }
             case 6 -> {
                 messages.add(0, message(gen.pick("tool", "function", "robot", "", "USER"), "x"));
-                yield new Expected(400, messages.get(0).get("role").toString().matches("tool|function")
-                        ? "unsupported_parameter" : "invalid_value", false);
+                String role = messages.get(0).get("role").toString();
+                // A tool message without the call it answers passes the conversation's checks, not the tools'.
+                yield "tool".equals(role) ? new Expected(400, "bad_request", true)
+                        : new Expected(400, "function".equals(role) ? "unsupported_parameter" : "invalid_value", false);
             }
             case 7 -> {
                 messages.get(0).put("content", List.of(Map.of("type", gen.pick("image_url", "input_audio", "file"))));

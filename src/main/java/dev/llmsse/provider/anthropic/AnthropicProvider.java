@@ -1,6 +1,5 @@
 package dev.llmsse.provider.anthropic;
 
-import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
@@ -14,10 +13,6 @@ import dev.llmsse.provider.WireFormat;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
-
-import tools.jackson.databind.node.ArrayNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -56,10 +51,7 @@ final class AnthropicProvider extends HttpChatProvider {
         body.put("max_tokens", maxTokens(request));
         // Anthropic takes the system prompt as a parameter, not as a message: system turns join it.
         RequestBodies.SystemApart split = RequestBodies.SystemApart.of(request);
-        ArrayNode messages = body.putArray("messages");
-        for (ChatMessage message : split.turns()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
-        }
+        ToolTurns.messages(body.putArray("messages"), split.turns());
         if (!split.system().isEmpty()) {
             body.put("system", split.system());
         }
@@ -70,6 +62,7 @@ final class AnthropicProvider extends HttpChatProvider {
         if (request.reasoning() != null) {
             body.putObject("thinking").put("type", "enabled").put("budget_tokens", request.reasoning().budget());
         }
+        ToolTurns.tools(body, request);
         return body;
     }
 

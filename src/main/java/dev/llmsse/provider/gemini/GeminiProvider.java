@@ -1,6 +1,5 @@
 package dev.llmsse.provider.gemini;
 
-import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.config.GatewayProperties;
@@ -15,10 +14,6 @@ import dev.llmsse.provider.WireFormat;
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.stereotype.Component;
-
-import tools.jackson.databind.node.ArrayNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -56,12 +51,7 @@ final class GeminiProvider extends HttpChatProvider {
     protected ObjectNode body(ChatRequest request) {
         ObjectNode body = WireJson.object();
         RequestBodies.SystemApart split = RequestBodies.SystemApart.of(request);
-        ArrayNode contents = body.putArray("contents");
-        for (ChatMessage message : split.turns()) {
-            ObjectNode content = contents.addObject();
-            content.put("role", "assistant".equals(message.role()) ? "model" : "user");
-            content.putArray("parts").addObject().put("text", message.content());
-        }
+        ToolParts.contents(body.putArray("contents"), split.turns());
         if (!split.system().isEmpty()) {
             body.putObject("systemInstruction").putArray("parts").addObject().put("text", split.system());
         }
@@ -72,6 +62,7 @@ final class GeminiProvider extends HttpChatProvider {
             config.putObject("thinkingConfig").put("thinkingBudget", request.reasoning().budget())
                     .put("includeThoughts", true);
         }
+        ToolParts.tools(body, request);
         return body;
     }
 

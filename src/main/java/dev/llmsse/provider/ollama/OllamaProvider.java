@@ -1,7 +1,10 @@
 package dev.llmsse.provider.ollama;
 
+import java.util.List;
+
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ConditionalOnProvider;
@@ -39,7 +42,7 @@ final class OllamaProvider extends HttpChatProvider {
 
     @Override
     protected ObjectNode body(ChatRequest request) {
-        ObjectNode body = RequestBodies.chat(request);
+        ObjectNode body = RequestBodies.chat(offered(request), true);
         RequestBodies.putSampling(body, "options", "num_predict", request);
         if (request.reasoning() != null) {
             // Ollama's think is on or off for most models; effort and budget have nowhere to go.
@@ -52,5 +55,18 @@ final class OllamaProvider extends HttpChatProvider {
     public String reasoningRefusal(ChatRequest request) {
         return request.reasoning() != null && request.reasoning().summary() != null ? ReasoningOptions.NO_SUMMARY
                 : null;
+    }
+
+    /**
+     * Ollama has no tool choice: {@code none} offers no tools, a named tool is offered alone, and
+     * {@code required} offers them all (the model may still answer in text).
+     */
+    private static ChatRequest offered(ChatRequest request) {
+        ToolChoice choice = request.toolChoice();
+        if (choice == null || choice.mode() == ToolChoice.Mode.AUTO || choice.mode() == ToolChoice.Mode.REQUIRED) {
+            return request;
+        }
+        return request.withTools(choice.mode() == ToolChoice.Mode.NONE ? List.of()
+                : request.tools().stream().filter(tool -> tool.name().equals(choice.name())).toList(), choice);
     }
 }

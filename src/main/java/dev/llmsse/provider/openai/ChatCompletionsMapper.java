@@ -2,7 +2,9 @@ package dev.llmsse.provider.openai;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 import dev.llmsse.chat.StreamEvent;
@@ -28,6 +30,10 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
     private final TreeSet<Integer> openTools = new TreeSet<>();
     private final TreeSet<Integer> seenTools = new TreeSet<>();
     private final ReasoningBlock reasoning = new ReasoningBlock();
+    // The call each provider index holds now: a server that reuses an index for a new call gives the new
+    // call its own id, and the new call gets its own number instead of having its arguments appended.
+    private final Map<Integer, Call> callByIndex = new HashMap<>();
+    private int calls;
     private boolean terminated;
     private String finishReason;
     private StreamEvent.Usage usage;
@@ -75,12 +81,27 @@ final class ChatCompletionsMapper implements EventMapper<SseEvent> {
     }
 
     private void toolCall(ChatChunk.ToolCall call, List<StreamEvent> events) {
-        if (seenTools.add(call.index())) {
-            openTools.add(call.index());
-            events.add(new StreamEvent.ToolCallStart(call.index(), call.id(), call.name()));
+        Call current = callByIndex.get(call.index());
+        if (current == null || current.isNot(call.id())) {
+            if (current != null && openTools.remove(current.tool())) {
+                events.add(new StreamEvent.ToolCallEnd(current.tool()));
+            }
+            current = new Call(calls++, call.id());
+            callByIndex.put(call.index(), current);
+            openTools.add(current.tool());
+            events.add(new StreamEvent.ToolCallStart(current.tool(), call.id(), call.name()));
         }
         if (call.arguments() != null && !call.arguments().isEmpty()) {
-            events.add(new StreamEvent.ToolCallDelta(call.index(), call.arguments()));
+            events.add(new StreamEvent.ToolCallDelta(current.tool(), call.arguments()));
+        }
+    }
+
+    /** A call as numbered downstream, and the id the provider gave it. */
+    private record Call(int tool, String id) {
+
+        /** Whether a fragment with {@code otherId} begins another call (fragments after the first carry none). */
+        boolean isNot(String otherId) {
+            return otherId != null && !otherId.isEmpty() && id != null && !otherId.equals(id);
         }
     }
 

@@ -43,6 +43,9 @@ final class OpenAiChatProvider extends HttpChatProvider {
         if (request.reasoning() != null) {
             body.put("reasoning_effort", request.reasoning().effort());
         }
+        if (request.toolChoice() != null) {
+            ToolChoices.chat(body, request.toolChoice());
+        }
         return body;
     }
 

@@ -5,8 +5,10 @@ import java.util.List;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.Tool;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
+import dev.llmsse.provider.ToolBodies;
 import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.provider.WireFormat;
 import dev.llmsse.provider.WireJson;
@@ -34,8 +36,9 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
         }
         ArrayNode input = body.putArray("input");
         for (ChatMessage message : request.messages()) {
-            input.addObject().put("role", message.role()).put("content", message.content());
+            input(input, message);
         }
+        tools(body, request);
         body.put("stream", true);
         // The gateway keeps no conversation state at the provider: every request carries its history.
         body.put("store", false);
@@ -58,5 +61,37 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
     public String reasoningRefusal(ChatRequest request) {
         return request.reasoning() != null && request.reasoning().effort() == null ? ReasoningOptions.EFFORT_ONLY
                 : null;
+    }
+
+    /**
+     * A turn as input items: a message, then each tool call as a {@code function_call} item (an assistant turn
+     * that only called tools has no message); a tool result is a {@code function_call_output} item.
+     */
+    private static void input(ArrayNode input, ChatMessage message) {
+        if ("tool".equals(message.role())) {
+            input.addObject().put("type", "function_call_output").put("call_id", message.toolCallId())
+                    .put("output", message.content());
+            return;
+        }
+        if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
+            input.addObject().put("role", message.role()).put("content", message.content());
+        }
+        for (ChatMessage.ToolCall call : message.toolCalls()) {
+            input.addObject().put("type", "function_call").put("call_id", call.id()).put("name", call.name())
+                    .put("arguments", call.arguments());
+        }
+    }
+
+    /** {@code tools: [{type: function, name, description, parameters}]}, flat unlike Chat Completions'. */
+    private static void tools(ObjectNode body, ChatRequest request) {
+        if (!request.tools().isEmpty()) {
+            ArrayNode tools = body.putArray("tools");
+            for (Tool tool : request.tools()) {
+                ToolBodies.declare(tools.addObject().put("type", "function"), tool, "parameters");
+            }
+        }
+        if (request.toolChoice() != null) {
+            ToolChoices.responses(body, request.toolChoice());
+        }
     }
 }

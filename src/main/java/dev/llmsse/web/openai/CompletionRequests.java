@@ -18,15 +18,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Translates OpenAI's request shape into our conversation, then lets {@link ChatRequests} apply the checks every
- * door shares (roles, sizes, Unicode, model, temperature). What the core cannot carry yet is refused with a clear
- * 400 rather than dropped: tools (the request side of tool calling), structured output, more than one choice,
+ * door shares (roles, sizes, Unicode, model, temperature, tools). What the core cannot carry yet is refused with a
+ * clear 400 rather than dropped: the deprecated {@code functions}, structured output, more than one choice,
  * non-text content parts. Dropping them would answer a different question than the one asked.
  */
 @Component
 record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensCeiling) {
 
-    private static final String TOOLS_UNSUPPORTED = "tool calling is not supported by this gateway yet: "
-            + "send no tools, tool_choice, tool_calls or tool messages (docs/compatibility.md)";
+    private static final String FUNCTIONS_UNSUPPORTED = "the deprecated functions and function_call are not "
+            + "supported: send tools, tool_choice and tool messages instead (docs/compatibility.md)";
 
     @Autowired
     CompletionRequests(ChatRequests requests, Callers callers, GatewayProperties properties) {
@@ -52,21 +52,18 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
         if (body.n() != null && body.n() != 1) {
             throw InvalidCompletionRequest.unsupported("n", "only one choice is supported: send n = 1 or leave it out");
         }
-        return requests.fromMessages(body.model(), messages(body.messages()), maxTokens(body), body.temperature());
+        ChatRequests.Validated validated = requests.fromMessages(body.model(), messages(body.messages()),
+                maxTokens(body), body.temperature());
+        return requests.withTools(validated, CompletionTools.tools(body.tools()),
+                CompletionTools.choice(body.toolChoice()));
     }
 
     private static void refuseToolsAndFormats(CompletionRequest body) {
-        if (nonEmpty(body.tools())) {
-            throw InvalidCompletionRequest.unsupported("tools", TOOLS_UNSUPPORTED);
-        }
         if (nonEmpty(body.functions())) {
-            throw InvalidCompletionRequest.unsupported("functions", TOOLS_UNSUPPORTED);
-        }
-        if (present(body.toolChoice()) && !isOneOf(body.toolChoice(), "none", "auto")) {
-            throw InvalidCompletionRequest.unsupported("tool_choice", TOOLS_UNSUPPORTED);
+            throw InvalidCompletionRequest.unsupported("functions", FUNCTIONS_UNSUPPORTED);
         }
         if (present(body.functionCall()) && !isOneOf(body.functionCall(), "none", "auto")) {
-            throw InvalidCompletionRequest.unsupported("function_call", TOOLS_UNSUPPORTED);
+            throw InvalidCompletionRequest.unsupported("function_call", FUNCTIONS_UNSUPPORTED);
         }
         JsonNode format = body.responseFormat();
         if (present(format) && !(format.isObject() && "text".equals(format.path("type").asString(null)))) {
@@ -100,17 +97,24 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
         if (message == null || message.role() == null) {
             throw InvalidCompletionRequest.invalid(where + ".role", where + " needs a role");
         }
-        if (nonEmpty(message.toolCalls()) || present(message.functionCall()) || message.toolCallId() != null) {
-            throw InvalidCompletionRequest.unsupported(where, TOOLS_UNSUPPORTED);
+        if (present(message.functionCall())) {
+            throw InvalidCompletionRequest.unsupported(where, FUNCTIONS_UNSUPPORTED);
+        }
+        if ("assistant".equals(message.role()) && nonEmpty(message.toolCalls())) {
+            // A turn that only called tools has null content, as OpenAI writes it.
+            String text = present(message.content()) ? text(message.content(), where + ".content") : "";
+            return ChatMessage.assistantCalling(text, CompletionTools.calls(message.toolCalls(), where + ".tool_calls"));
         }
         String role = switch (message.role()) {
             case "system", "developer" -> "system";
             case "user", "assistant" -> message.role();
-            case "tool", "function" -> throw InvalidCompletionRequest.unsupported(where + ".role", TOOLS_UNSUPPORTED);
+            case "tool" -> "tool";
+            case "function" -> throw InvalidCompletionRequest.unsupported(where + ".role", FUNCTIONS_UNSUPPORTED);
             default -> throw InvalidCompletionRequest.invalid(where + ".role",
-                    where + ".role must be system, developer, user or assistant");
+                    where + ".role must be system, developer, user, assistant or tool");
         };
-        return new ChatMessage(role, text(message.content(), where + ".content"));
+        String text = text(message.content(), where + ".content");
+        return "tool".equals(role) ? ChatMessage.toolResult(message.toolCallId(), text) : new ChatMessage(role, text);
     }
 
     /** A string, or the text parts of a list joined by newlines; any other part is refused. */

@@ -67,15 +67,27 @@ abstract class GatewayAgainstFakeUpstreams {
 
     /** Streams {@code GET /api/llm?prompt=hi&model=…} to its end. */
     List<Frame> stream(String model) {
-        return WebClient.create("http://127.0.0.1:" + port).get()
-                .uri(uri -> uri.path("/api/llm").queryParam("prompt", "hi").queryParam("model", model).build())
-                .accept(MediaType.TEXT_EVENT_STREAM)
+        return frames(WebClient.create("http://127.0.0.1:" + port).get()
+                .uri(uri -> uri.path("/api/llm").queryParam("prompt", "hi").queryParam("model", model).build()));
+    }
+
+    /** The frames of one stream, read to its end. */
+    private static List<Frame> frames(WebClient.RequestHeadersSpec<?> request) {
+        return request.accept(MediaType.TEXT_EVENT_STREAM)
                 .retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
                 .filter(event -> event.data() != null && !"ping".equals(event.event()))
                 .map(event -> new Frame(event.event(), event.data()))
                 .collectList()
                 .block(Duration.ofSeconds(20));
+    }
+
+    /** Creates a session with {@code POST /api/sessions} and this JSON body, then streams it to its end. */
+    List<Frame> streamSession(String json) {
+        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        JsonNode created = WireJson.parse(client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json).retrieve().bodyToMono(byte[].class).block(Duration.ofSeconds(20)));
+        return frames(client.get().uri(created.path("streamUrl").asString()));
     }
 
     /** The text of all token frames. */

@@ -126,6 +126,7 @@ class AiSdkDoorTest {
         "a dynamic tool part        | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"dynamic-tool\",\"toolName\":\"x\"}]}]} | 400 | bad_request",
         "a resume as trigger        | {\"id\":\"c\",\"trigger\":\"resume-stream\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
         "a tool role                | {\"id\":\"c\",\"messages\":[{\"role\":\"tool\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
+        "a tool role after a user   | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"text\",\"text\":\"22\"}]}]} | 400 | bad_request",
         "no user text               | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\" \"}]}]} | 400 | bad_request",
         "a duplicate key            | {\"id\":\"c\",\"id\":\"d\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
         "a text that is a number    | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":5}]}]} | 400 | bad_request",

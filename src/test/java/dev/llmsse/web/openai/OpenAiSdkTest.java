@@ -22,6 +22,7 @@ import dev.llmsse.provider.testing.TestTranscripts;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.SseException;
@@ -32,6 +33,10 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionCustomTool;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.completions.CompletionUsage;
 
@@ -43,11 +48,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Issue 16, point 1, with the real client: the official OpenAI Java SDK pointed at the gateway's {@code /v1}, in
  * {@code api-key} mode (the SDK sends its key as {@code Authorization: Bearer}), against the echo provider and a
  * loopback upstream that replays recorded OpenAI streams. Streaming and non-streaming answers, usage, a tool
- * call streamed out (and the way back refused clearly until the core carries tools), a provider failure
+ * call's whole round trip (the result sent back with the SDK's tool message), a provider failure
  * mid-stream surfacing as the SDK's exception, and a closed stream closing the upstream connection within 1 s.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -124,16 +132,26 @@ class OpenAiSdkTest {
     }
 
     /**
-     * The outgoing half of a tool round trip: a recorded OpenAI tool call, replayed by the upstream, reaches the
-     * SDK as OpenAI's {@code tool_calls} deltas (streamed) and {@code tool_calls} (JSON). The way back (the
-     * assistant's tool call and the tool's result in the next request) is refused with a 400 that names the
-     * message, until the core carries tools (issue 15).
+     * The whole tool round trip with the SDK's own types: turn 1 offers a function tool and gets the recorded
+     * call (streamed and not), turn 2 sends the SDK's assistant message and a {@code ChatCompletionToolMessageParam}
+     * result and gets the text answer; the provider receives both turns in Chat Completions' documented shape.
      */
     @Test
-    void toolCallReachesTheSdkAndTheResultIsRefusedClearly() throws IOException {
-        byte[] recorded = Files.readAllBytes(RecordedTranscripts.dir("openai").resolve("chat-tool-call.sse"));
-        UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream", List.of(recorded)));
-        ChatCompletionCreateParams ask = ask("openai/gpt-4o", "What is the weather in Edinburgh?");
+    void toolCallRoundTrip() throws IOException {
+        byte[] toolCall = Files.readAllBytes(RecordedTranscripts.dir("openai").resolve("chat-tool-call.sse"));
+        byte[] text = Files.readAllBytes(RecordedTranscripts.dir("openai").resolve("chat-text.sse"));
+        UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream",
+                List.of(request.body().contains("tool_call_id") ? text : toolCall)));
+        ChatCompletionCreateParams ask = ask("openai/gpt-4o", "What is the weather in Edinburgh?").toBuilder()
+                .addFunctionTool(FunctionDefinition.builder().name("GetWeatherArgs").description("The weather")
+                        .parameters(FunctionParameters.builder()
+                                .putAdditionalProperty("type", JsonValue.from("object"))
+                                .putAdditionalProperty("properties", JsonValue.from(Map.of("city",
+                                        Map.of("type", "string"))))
+                                .build())
+                        .build())
+                .toolChoice(ChatCompletionToolChoiceOption.Auto.AUTO)
+                .build();
 
         ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
         try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(ask)) {
@@ -151,19 +169,61 @@ class OpenAiSdkTest {
             assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Edinburgh\",\"country\":\"UK\",\"units\":\"c\"}");
             assertThat(completion.usage().orElseThrow().totalTokens()).isEqualTo(100);
         }
+        JsonNode turn1 = lastUpstreamBody();
+        assertThat(turn1.path("tools").path(0).path("type").asString()).isEqualTo("function");
+        assertThat(turn1.path("tools").path(0).path("function").path("name").asString()).isEqualTo("GetWeatherArgs");
+        assertThat(turn1.path("tools").path(0).path("function").path("parameters").path("properties").path("city")
+                .path("type").asString()).isEqualTo("string");
+        assertThat(turn1.path("tool_choice").asString()).isEqualTo("auto");
 
         ChatCompletionMessage assistant = streamed.choices().get(0).message();
         ChatCompletionCreateParams withResult = ask.toBuilder().addMessage(assistant)
                 .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("call_c91SqDXlYFuETYv8mUHzz6pp")
                         .content("{\"temperature\":12}").build())
                 .build();
-        assertThatThrownBy(() -> client.chat().completions().create(withResult))
+        ChatCompletion answer = client.chat().completions().create(withResult);
+
+        assertThat(answer.choices().get(0).message().content().orElseThrow()).startsWith("I'm unable to provide");
+        assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+        JsonNode messages = lastUpstreamBody().path("messages");
+        assertThat(messages).hasSize(3);
+        JsonNode sentCall = messages.path(1).path("tool_calls").path(0);
+        assertThat(messages.path(1).path("role").asString()).isEqualTo("assistant");
+        assertThat(sentCall.path("id").asString()).isEqualTo("call_c91SqDXlYFuETYv8mUHzz6pp");
+        assertThat(sentCall.path("type").asString()).isEqualTo("function");
+        assertThat(sentCall.path("function").path("name").asString()).isEqualTo("GetWeatherArgs");
+        assertThat(sentCall.path("function").path("arguments").asString())
+                .isEqualTo("{\"city\":\"Edinburgh\",\"country\":\"UK\",\"units\":\"c\"}");
+        assertThat(messages.path(2).path("role").asString()).isEqualTo("tool");
+        assertThat(messages.path(2).path("tool_call_id").asString()).isEqualTo("call_c91SqDXlYFuETYv8mUHzz6pp");
+        assertThat(messages.path(2).path("content").asString()).isEqualTo("{\"temperature\":12}");
+    }
+
+    /** A tool result whose call is not in the history, and arguments that are not JSON: the door's 400. */
+    @Test
+    void brokenToolHistoryIsRefusedWithTheParameterNamed() {
+        ChatCompletionCreateParams orphan = ask("openai/gpt-4o", "hi").toBuilder()
+                .addMessage(ChatCompletionToolMessageParam.builder().toolCallId("call_nobody").content("12").build())
+                .build();
+        ChatCompletionCreateParams customTool = ask("openai/gpt-4o", "hi").toBuilder()
+                .addCustomTool(ChatCompletionCustomTool.Custom.builder().name("grammar").build())
+                .build();
+        int before = UPSTREAM.requests().size();
+
+        assertThatThrownBy(() -> client.chat().completions().create(orphan))
+                .isInstanceOfSatisfying(BadRequestException.class, refused ->
+                        assertThat(refused.getMessage()).contains("toolCallId"));
+        assertThatThrownBy(() -> client.chat().completions().create(customTool))
                 .isInstanceOfSatisfying(BadRequestException.class, refused -> {
                     assertThat(refused.code()).hasValue("unsupported_parameter");
-                    assertThat(refused.param()).hasValue("messages[1]");
-                    assertThat(refused.type()).hasValue("invalid_request_error");
-                    assertThat(refused.getMessage()).contains("tool calling is not supported");
+                    assertThat(refused.param()).hasValue("tools[0]");
                 });
+        assertThat(UPSTREAM.requests()).hasSize(before);
+    }
+
+    private static JsonNode lastUpstreamBody() {
+        List<FakeUpstream.Recorded> sent = UPSTREAM.requests();
+        return JsonMapper.builder().build().readTree(sent.get(sent.size() - 1).body());
     }
 
     /** A provider that fails after the first tokens: the SDK throws, after the text that did arrive. */

@@ -108,9 +108,13 @@ class OpenAiWireTest {
         malformed JSON             | {"model":                                                          | 400 | bad_request           |
         wrong JSON type            | {"model":5,"messages":[{"role":"user","content":"hi"}]}          | 400 | bad_request           |
         no messages                | {"model":"echo/echo","messages":[]}                              | 400 | invalid_value         | messages
-        tools                      | {"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f"}}]} | 400 | unsupported_parameter | tools
-        a tool message             | {"messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"c","content":"x"}]} | 400 | unsupported_parameter | messages[1]
-        tool_choice required       | {"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"} | 400 | unsupported_parameter | tool_choice
+        a custom tool              | {"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"custom","custom":{"name":"f"}}]} | 400 | unsupported_parameter | tools[0]
+        a tool schema not an object | {"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"function","function":{"name":"f","parameters":"x"}}]} | 400 | bad_request |
+        a result of no call        | {"messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"c","content":"x"}]} | 400 | bad_request           |
+        arguments not JSON         | {"messages":[{"role":"user","content":"hi"},{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{"}}]}]} | 400 | bad_request |
+        a function message         | {"messages":[{"role":"user","content":"hi"},{"role":"function","name":"f","content":"x"}]} | 400 | unsupported_parameter | messages[1].role
+        tool_choice required       | {"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"} | 400 | bad_request           |
+        tool_choice of no shape    | {"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"function"}} | 400 | invalid_value | tool_choice
         JSON mode                  | {"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}} | 400 | unsupported_parameter | response_format
         an image part              | {"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]} | 400 | unsupported_parameter | messages[0].content[0]
         two choices                | {"messages":[{"role":"user","content":"hi"}],"n":2}              | 400 | unsupported_parameter | n
