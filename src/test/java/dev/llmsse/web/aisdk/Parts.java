@@ -105,7 +105,11 @@ record Parts(List<Part> parts) {
         List<Part> matched = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             Part part = parts.get(i);
-            boolean madeUp = "tool".equals(part.type()) && part.id() == null && i < ui.parts().size();
+            // The provider gave no id: the gateway makes one per answer (call_ and 32 hex digits), and this
+            // answer and the AI SDK's are two answers, so only the form can agree.
+            boolean madeUp = "tool".equals(part.type()) && (part.id() == null || part.id().matches("call_[0-9a-f]{32}"))
+                    && i < ui.parts().size() && ui.parts().get(i).id() != null
+                    && (part.id() == null || ui.parts().get(i).id().matches("call_[0-9a-f]{32}"));
             matched.add(madeUp ? new Part("tool", null, part.name(), ui.parts().get(i).id(), part.input()) : part);
         }
         return new Parts(matched);
