@@ -124,13 +124,9 @@ final class EventLoopLag implements Overload, AutoCloseable {
 
         @Override
         public void run() {
-            long now = System.nanoTime();
-            long lag = now - queuedAt;
-            lastLagNanos = lag;
+            // Kept until the next probe runs, so the next tick (or an admission) sees a long wait that ended.
+            lastLagNanos = System.nanoTime() - queuedAt;
             queuedAt = IDLE;
-            if (lag > maxLagNanos) {
-                noteBehind(now, lag);
-            }
         }
 
         long lag(long now) {
