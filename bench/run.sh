@@ -17,17 +17,18 @@ ROOT=$(cd "$BENCH_DIR/.." && pwd)
 COMMAND="bench/run.sh${*:+ $*}"
 
 SCENARIOS="a,b,c,d,e"
-TARGETS="direct,nginx,gateway"
+TARGETS="direct,nginx,gateway,door"
 QUICK=0
 BUILD=1
 OUT=""
 usage() {
     cat <<'EOF'
-usage: bench/run.sh [--scenarios a,b,c,d,e] [--targets direct,nginx,gateway] [--quick] [--no-build] [--out FILE]
+usage: bench/run.sh [--scenarios a,b,c,d,e] [--targets direct,nginx,gateway,door] [--quick] [--no-build] [--out FILE]
 
   --scenarios   subset to run (default all): a = 1 stream 200 tok x 5 ms; b = 1,000 streams 100 tok x 20 ms;
                 c = 9,000 streams 1 tok/s for 60 s (memory); d = cancellation; e = redis store on a and b
-  --targets     subset of direct,nginx,gateway (default all three)
+  --targets     subset of direct,nginx,gateway,door (default all four); door = the gateway's OpenAI-compatible
+                front door, POST /v1/chat/completions, on scenarios a and b only
   --quick       smoke size: b 100 streams, c 200 streams, d 50 streams, short warm-ups and windows;
                 default output bench/results/smoke.md
   --no-build    use the jars already built
@@ -131,7 +132,7 @@ fi
 GATEWAY_JAR=$(ls "$ROOT"/target/llm-sse-gateway-*.jar 2>/dev/null | grep -v '\.original$' | head -1 || true)
 BENCH_JAR="$BENCH_DIR/target/bench.jar"
 [[ -f "$BENCH_JAR" ]] || { echo "missing $BENCH_JAR (run without --no-build)" >&2; exit 1; }
-if has "$TARGETS" gateway && [[ -z "$GATEWAY_JAR" ]]; then
+if { has "$TARGETS" gateway || has "$TARGETS" door; } && [[ -z "$GATEWAY_JAR" ]]; then
     echo "missing target/llm-sse-gateway-*.jar (run without --no-build)" >&2; exit 1
 fi
 if has "$TARGETS" nginx && [[ ! -x "$NGINX" ]]; then
@@ -236,7 +237,16 @@ url_for() { # target T D F
             else
                 echo "http://127.0.0.1:$GW_PORT/api/llm?prompt=bench%20rid%3D{rid}"
             fi ;;
+        door) echo "http://127.0.0.1:$GW_PORT/v1/chat/completions" ;;
     esac
+}
+# The POST body of a stream for a target: only the door (the OpenAI-compatible front door) has one; the shape
+# travels in the model name as for the gateway's own route.
+body_for() { # target T D F
+    local model="openai/mock-t$2-d$3-f$4"
+    [[ $GATEWAY_MODE == openai ]] || model="echo/echo"
+    [[ $1 == door ]] && echo "{\"model\":\"$model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"bench rid={rid}\"}]}"
+    true
 }
 # The gateway's flags for a shape: none with the openai adapter (the shape travels in the model name);
 # with echo, the echo provider's pacing.
@@ -256,7 +266,7 @@ run_client() {
     case "$target" in
         direct) pids=(--pid "server=$MOCK_PID") ;;
         nginx) pids=(--pid "server=$NGINX_PIDS" --pid "mock=$MOCK_PID") ;;
-        gateway) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
+        gateway|door) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
     esac
     log "scenario $scenario -> $target"
     timeout --signal=TERM --kill-after=15 $((max + 60)) \
@@ -274,9 +284,11 @@ run_scenario() {
     shift 7
     local target wt wd wf
     read -r wt wd wf <<<"$warm_url_shape"
-    for target in direct nginx gateway; do
+    for target in direct nginx gateway door; do
         has "$TARGETS" "$target" || continue
-        if [[ $target == gateway ]]; then
+        # The front door is measured where its acceptance asks (a and b), not for memory or cancellation.
+        [[ $target == door && $id != a && $id != b ]] && continue
+        if [[ $target == gateway || $target == door ]]; then
             if [[ $GATEWAY_MODE == echo && $id == d* ]]; then
                 continue
             fi
@@ -286,14 +298,17 @@ run_scenario() {
             start_gateway $(gateway_shape_args "$t" "$d" "$f") $gwextra
         fi
         local extra=()
-        if [[ $target == gateway ]]; then
-            extra=(--idle-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info"
+        if [[ $target == door ]]; then
+            extra=(--body "$(body_for door "$t" "$d" "$f")" --warmup-body "$(body_for door "$wt" "$wd" "$wf")")
+        fi
+        if [[ $target == gateway || $target == door ]]; then
+            extra+=(--idle-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info"
                 --end-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
             [[ $id == c ]] && extra+=(--plateau-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
         fi
         run_client "$id" "$target" "$max" --url "$(url_for "$target" "$t" "$d" "$f")" \
             --warmup-url "$(url_for "$target" "$wt" "$wd" "$wf")" "${extra[@]}" "$@"
-        [[ $target == gateway ]] && stop_gateway
+        [[ $target == gateway || $target == door ]] && stop_gateway
         true
     done
 }
@@ -320,7 +335,7 @@ META="$RAW/meta.properties"
     echo "rawDir=bench/results/raw/ (not committed)"
 } >"$META"
 
-if has "$TARGETS" gateway; then
+if has "$TARGETS" gateway || has "$TARGETS" door; then
     detect_gateway_mode
     if [[ $GATEWAY_MODE == openai ]]; then
         echo "gatewayMode=openai adapter → mock upstream (same upstream as direct and nginx)" >>"$META"

@@ -19,7 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * One SSE stream of the load client: a connection, one {@code GET}, and the events read from it. Everything
+ * One SSE stream of the load client: a connection, one {@code GET} (or a {@code POST} of a JSON body, for the
+ * gateway's front doors), and the events read from it. Everything
  * runs on the connection's event loop, and all times are taken once per read with {@link System#nanoTime()}.
  *
  * <p>Time to first token is measured from the start of the connect; every gap between two token events of
@@ -31,6 +32,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     private final long rid;
     private final String path;
     private final String hostHeader;
+    private final byte[] body;
     private final SseScanner scanner = new SseScanner(this);
     private EventLoop loop;
     private PhaseStats stats;
@@ -49,11 +51,13 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     private ScheduledFuture<?> timeout;
     private ScheduledFuture<?> dropTimer;
 
-    ClientStream(Phase phase, long rid, String path, String hostHeader) {
+    /** A stream read with {@code GET path}, or with {@code POST path} of {@code body} (JSON) when it is not null. */
+    ClientStream(Phase phase, long rid, String path, String hostHeader, byte[] body) {
         this.phase = phase;
         this.rid = rid;
         this.path = path;
         this.hostHeader = hostHeader;
+        this.body = body;
     }
 
     /** Called on {@code loop} before the connect starts. */
@@ -83,8 +87,14 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path,
-                Unpooled.EMPTY_BUFFER);
+        FullHttpRequest request = body == null
+                ? new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path, Unpooled.EMPTY_BUFFER)
+                : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+        if (body != null) {
+            request.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
         request.headers()
                 .set(HttpHeaderNames.HOST, hostHeader)
                 .set(HttpHeaderNames.ACCEPT, "text/event-stream")

@@ -69,6 +69,8 @@ public final class LoadClient {
     private final String hostHeader;
     private final String pathTemplate;
     private final String warmupPathTemplate;
+    private final String bodyTemplate;
+    private final String warmupBodyTemplate;
     private final List<InetSocketAddress> sources = new ArrayList<>();
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger nextSource = new AtomicInteger();
@@ -102,6 +104,11 @@ public final class LoadClient {
             this.warmupPathTemplate = warmupUrl.substring(("http://" + authority).length());
         } else {
             throw new IllegalArgumentException("--warmup-url must name the same host and port as --url");
+        }
+        this.bodyTemplate = args.string("body", null);
+        this.warmupBodyTemplate = args.string("warmup-body", bodyTemplate);
+        if (bodyTemplate == null && warmupBodyTemplate != null) {
+            throw new IllegalArgumentException("--warmup-body needs --body");
         }
         for (String ip : args.string("source-ips", "").split(",")) {
             if (!ip.isBlank()) {
@@ -140,8 +147,11 @@ public final class LoadClient {
         EventLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
         long rid = nextRid.getAndIncrement();
         String template = phase.warmup ? warmupPathTemplate : pathTemplate;
-        ClientStream stream = new ClientStream(phase, rid, template.replace("{rid}", Long.toString(rid)),
-                hostHeader);
+        String bodyOfPhase = phase.warmup ? warmupBodyTemplate : bodyTemplate;
+        String ridText = Long.toString(rid);
+        byte[] body = bodyOfPhase == null ? null
+                : bodyOfPhase.replace("{rid}", ridText).getBytes(StandardCharsets.UTF_8);
+        ClientStream stream = new ClientStream(phase, rid, template.replace("{rid}", ridText), hostHeader, body);
         phase.active.incrementAndGet();
         phase.launched.incrementAndGet();
         InetSocketAddress source = sources.isEmpty() ? null
@@ -540,6 +550,9 @@ public final class LoadClient {
     private static final String HELP = """
             java -cp bench.jar dev.llmsse.bench.LoadClient --url URL [options]
               --url URL              http://host:port/path?query; {rid} is replaced by a per-stream id
+              --body JSON            POST this JSON body (Content-Type application/json) instead of a GET;
+                                     {rid} is replaced as in --url (for the gateway's front doors)
+              --warmup-body JSON     the warm-up's body, if not --body
               --streams N            concurrent streams (default 1)
               --ramp R               new streams per second while ramping up (default 1000)
               --duration S           closed loop: keep N streams open for S seconds, replacing each that ends;

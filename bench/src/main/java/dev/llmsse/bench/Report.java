@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Report {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String[] TARGETS = {"direct", "nginx", "gateway"};
+    private static final String[] TARGETS = {"direct", "nginx", "gateway", "door"};
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     private final Path dir;
@@ -192,6 +192,27 @@ public final class Report {
             line("Gateway: " + String.join("; ", facts) + ".");
             line("");
         }
+        JsonNode door = results.get("door");
+        if (door != null && gateway != null) {
+            line(doorFacts(door, gateway, nginx));
+            line("");
+        }
+    }
+
+    /** The OpenAI-compatible front door next to the gateway's own route, in the same run: target within 5%. */
+    private static String doorFacts(JsonNode door, JsonNode gateway, JsonNode nginx) {
+        double rate = ratio(door.path("measure").path("tokenEventsPerSecond").asDouble(),
+                gateway.path("measure").path("tokenEventsPerSecond").asDouble());
+        double ttft = ratio(micros(door, "ttftMicros", "p99"), micros(gateway, "ttftMicros", "p99"));
+        double gap = ratio(micros(door, "gapMicros", "p99"), micros(gateway, "gapMicros", "p99"));
+        String text = String.format(Locale.ROOT, "Door (`POST /v1/chat/completions`) vs the gateway's `/api/llm`: "
+                + "ev/s **%.1f%%**, TTFT p99 **%.2f×**, gap p99 **%.2f×** (target within 5%%: %s)", rate * 100, ttft,
+                gap, verdict(rate >= 0.95 && ttft <= 1.05 && gap <= 1.05));
+        if (nginx != null) {
+            text += String.format(Locale.ROOT, "; added TTFT p99 vs nginx %+.3f ms",
+                    diff(door, nginx, "ttftMicros", "p99"));
+        }
+        return text + ".";
     }
 
     private void memorySection() throws Exception {

@@ -32,8 +32,13 @@ final class SseScanner implements ByteProcessor {
     private static final byte[] GATEWAY_TOKEN = ascii("{\"token\"");
     private static final byte[] GATEWAY_DONE = ascii("{\"done\":true");
     private static final byte[] GATEWAY_ERROR = ascii("{\"error\"");
-    private static final byte[] OPENAI_CONTENT = ascii("\"delta\":{\"content\":\"");
-    private static final byte[] OPENAI_CONTENT_SPACED = ascii("\"delta\": {\"content\": \"");
+    /** Where an OpenAI chunk's text starts: compact, spaced, and with the role in the same delta (the first
+     * chunk of the gateway's {@code /v1/chat/completions} door carries both). */
+    private static final byte[][] OPENAI_CONTENT = {
+        ascii("\"delta\":{\"content\":\""),
+        ascii("\"delta\": {\"content\": \""),
+        ascii("\"delta\":{\"role\":\"assistant\",\"content\":\""),
+    };
 
     private final byte[] line = new byte[2048];
     private final Listener listener;
@@ -109,14 +114,12 @@ final class SseScanner implements ByteProcessor {
         if (startsWith(GATEWAY_ERROR, from)) {
             return Kind.ERROR;
         }
-        int at = indexOf(OPENAI_CONTENT, from);
-        int after = at < 0 ? -1 : at + OPENAI_CONTENT.length;
-        if (at < 0) {
-            at = indexOf(OPENAI_CONTENT_SPACED, from);
-            after = at < 0 ? -1 : at + OPENAI_CONTENT_SPACED.length;
-        }
-        if (after >= 0 && after < length && line[after] != '"') {
-            return Kind.TOKEN;
+        for (byte[] content : OPENAI_CONTENT) {
+            int at = indexOf(content, from);
+            if (at >= 0) {
+                int after = at + content.length;
+                return after < length && line[after] != '"' ? Kind.TOKEN : Kind.OTHER;
+            }
         }
         return Kind.OTHER;
     }

@@ -62,6 +62,16 @@ class SseScannerTest {
                         + "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n"));
     }
 
+    @Test
+    void gatewayOpenAiDoorFirstChunkCarriesRoleAndText() {
+        assertEquals(List.of(SseScanner.Kind.TOKEN, SseScanner.Kind.TOKEN, SseScanner.Kind.DONE), scanSplitEverywhere(
+                "id: a.1\ndata: {\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+                        + "\"delta\":{\"role\":\"assistant\",\"content\":\"You\"}}]}\n\n"
+                        + ": ping\n\n"
+                        + "id: a.2\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" \"}}]}\n\n"
+                        + "data: [DONE]\n\n"));
+    }
+
     /** The mock's own bytes for an answer of {@code tokens} tokens, with the HTTP chunk framing removed. */
     private static String mockStream(WireFormat format, int tokens) {
         StringBuilder out = new StringBuilder();
