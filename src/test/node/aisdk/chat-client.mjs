@@ -14,8 +14,11 @@
 //           resume through GET /api/chat/{id}/stream, read the rest; then ask to resume again (204)
 //   stop    send, abort once part of the answer arrived (the AI SDK's stop: it only closes the request), resume
 //           (the answer kept running), stop it with POST /api/chat/{id}/stop; then ask to resume again (204)
+//   tools   send with options.tools offered (body: {tools}); the client runs each tool the model calls
+//           (onToolCall, addToolOutput) and sends the conversation again once every call has its output
+//           (sendAutomaticallyWhen: lastAssistantMessageIsCompleteWithToolCalls); read both answers
 
-import { AbstractChat, DefaultChatTransport } from 'ai';
+import { AbstractChat, DefaultChatTransport, lastAssistantMessageIsCompleteWithToolCalls } from 'ai';
 
 const [scenario, optionsJson] = process.argv.slice(2);
 const options = JSON.parse(optionsJson);
@@ -126,6 +129,7 @@ function normalized(message) {
           toolCallId: part.toolCallId,
           state: part.state,
           input: part.input ?? null,
+          output: part.output ?? null,
           errorText: part.errorText ?? null,
         };
       }
@@ -152,9 +156,12 @@ async function run() {
   const errors = [];
   const finishes = [];
   let afterResumed = release;
+  const withTools = scenario === 'tools';
+  let bothAnswered;
+  const secondFinish = new Promise(resolve => (bothAnswered = resolve));
   const transport = new DefaultChatTransport({
     api: options.api,
-    body: options.model == null ? {} : { model: options.model },
+    body: { ...(options.model == null ? {} : { model: options.model }), ...(withTools ? { tools: options.tools } : {}) },
     fetch: networkFetch({ cut: scenario === 'resume' ? seen : null, onResumed: () => afterResumed() }),
   });
   const chat = new Chat({
@@ -162,8 +169,20 @@ async function run() {
     transport,
     onChange,
     onError: error => errors.push(String(error?.message ?? error)),
-    onFinish: ({ isAbort, isDisconnect, isError, finishReason }) =>
-      finishes.push({ isAbort, isDisconnect, isError, finishReason: finishReason ?? null }),
+    onFinish: ({ isAbort, isDisconnect, isError, finishReason }) => {
+      finishes.push({ isAbort, isDisconnect, isError, finishReason: finishReason ?? null });
+      if (finishes.length === 2) {
+        bothAnswered();
+      }
+    },
+    // The app's own tool: what a page does with a call it can answer in the browser.
+    onToolCall: withTools
+      ? ({ toolCall }) => {
+          chat.addToolOutput({ tool: toolCall.toolName, toolCallId: toolCall.toolCallId,
+            output: { city: toolCall.input?.city ?? null, forecast: 'sunny' } });
+        }
+      : undefined,
+    sendAutomaticallyWhen: withTools ? lastAssistantMessageIsCompleteWithToolCalls : undefined,
   });
 
   const result = { scenario };
@@ -174,6 +193,9 @@ async function run() {
   }
   await sent;
   result.afterSend = { status: chat.status, message: normalized(chat.lastMessage) };
+  if (withTools) {
+    await secondFinish;
+  }
 
   if (scenario === 'resume') {
     await chat.resumeStream();

@@ -34,7 +34,7 @@ public final class ToolRequests {
     }
 
     /** Our protocol's {@code tools}: a list of {@code {name, description, parameters}}; null for none. */
-    static List<Tool> tools(JsonNode tools) {
+    public static List<Tool> tools(JsonNode tools) {
         if (tools == null || tools.isNull()) {
             return List.of();
         }
@@ -74,7 +74,7 @@ public final class ToolRequests {
     }
 
     /** Our protocol's {@code toolChoice}: {@code "auto"}, {@code "none"}, {@code "required"} or {@code {name}}. */
-    static ToolChoice choice(JsonNode choice) {
+    public static ToolChoice choice(JsonNode choice) {
         if (choice == null || choice.isNull()) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
+import dev.llmsse.web.ToolRequests;
 
 import org.springframework.stereotype.Component;
 
@@ -14,8 +15,9 @@ import org.springframework.stereotype.Component;
  * Translates the AI SDK's request into our conversation, then lets {@link ChatRequests} apply the checks every
  * door shares (roles, sizes, Unicode, model, temperature). A message's text parts are its content; parts that
  * only the UI needs (reasoning shown earlier, step boundaries, sources, the app's {@code data-*} parts) are left
- * out, as the AI SDK's own {@code convertToModelMessages} leaves most of them out. Parts the core cannot carry
- * yet (files, tool calls and their results) are refused with a clear 400 rather than dropped: dropping them would
+ * out, as the AI SDK's own {@code convertToModelMessages} leaves most of them out. An assistant message's tool
+ * parts become tool calls and their results ({@link UiAssistantTurns}); tools offered come in our protocol's shape.
+ * Parts the core cannot carry yet (files) are refused with a clear 400 rather than dropped: dropping them would
  * answer a different question than the one asked.
  */
 @Component
@@ -27,8 +29,6 @@ class UiChatRequests {
      * The AI SDK's generated ids, UUIDs and the usual database ids fit.
      */
     static final Pattern CHAT_ID = Pattern.compile("[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,127}");
-    private static final String TOOLS_UNSUPPORTED = "tool parts are not supported by this gateway yet: "
-            + "send no tool calls or tool results (docs/compatibility.md)";
 
     private final ChatRequests requests;
 
@@ -51,12 +51,11 @@ class UiChatRequests {
         }
         List<ChatMessage> messages = new ArrayList<>(body.messages().size());
         for (UiChatRequest.UiMessage message : body.messages()) {
-            ChatMessage translated = translate(message);
-            if (translated != null) {
-                messages.add(translated);
-            }
+            messages.addAll(translate(message));
         }
-        return requests.fromMessages(body.model(), messages, body.maxTokens(), body.temperature());
+        ChatRequests.Validated validated = requests.fromMessages(body.model(), messages, body.maxTokens(),
+                body.temperature());
+        return requests.withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
     }
 
     /** Refuses a chat id that could not be resumed by its URL; a valid one is returned as is. */
@@ -69,33 +68,41 @@ class UiChatRequests {
     }
 
     /**
-     * The message as one turn, or null for an assistant turn without text (its parts were reasoning, steps or
-     * sources only): providers refuse an empty assistant turn, and it says nothing to the model.
+     * The message as turns: a user or system message is one turn of its text; an assistant message is one turn per
+     * step with its tool calls and their results, none when it holds only reasoning, steps or sources (providers
+     * refuse an empty assistant turn, and it says nothing to the model).
      */
-    private static ChatMessage translate(UiChatRequest.UiMessage message) {
+    private static List<ChatMessage> translate(UiChatRequest.UiMessage message) {
         if (message == null || message.parts() == null) {
             throw new BadRequestException("every message needs a role and a list of parts");
         }
-        StringBuilder text = new StringBuilder();
         for (UiChatRequest.UiPart part : message.parts()) {
             if (part == null || part.type() == null) {
                 throw new BadRequestException("every part needs a type");
             }
-            String type = part.type();
-            if ("text".equals(type)) {
-                if (part.text() == null) {
-                    throw new BadRequestException("a text part needs its text");
-                }
-                text.append(part.text());
-            } else if ("file".equals(type)) {
+            if ("file".equals(part.type())) {
                 throw new BadRequestException("file parts are not supported by this gateway yet: send text");
-            } else if (type.startsWith("tool-") || "dynamic-tool".equals(type)) {
-                throw new BadRequestException(TOOLS_UNSUPPORTED);
             }
         }
-        if ("assistant".equals(message.role()) && text.isEmpty()) {
-            return null;
+        if ("assistant".equals(message.role())) {
+            return UiAssistantTurns.of(message.parts());
         }
-        return new ChatMessage(message.role(), text.toString());
+        StringBuilder text = new StringBuilder();
+        for (UiChatRequest.UiPart part : message.parts()) {
+            if ("text".equals(part.type())) {
+                text.append(textOf(part));
+            } else if (UiAssistantTurns.isTool(part.type())) {
+                throw new BadRequestException("only assistant messages may carry tool parts");
+            }
+        }
+        return List.of(new ChatMessage(message.role(), text.toString()));
+    }
+
+    /** A text part's text; 400 when it has none. */
+    static String textOf(UiChatRequest.UiPart part) {
+        if (part.text() == null) {
+            throw new BadRequestException("a text part needs its text");
+        }
+        return part.text();
     }
 }

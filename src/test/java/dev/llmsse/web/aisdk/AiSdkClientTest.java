@@ -151,6 +151,48 @@ class AiSdkClientTest {
         assertThat(requestsTo(path)).isEqualTo(1);
     }
 
+    @Test
+    void theAiSdkRunsTheCalledToolsAndItsNextRequestCarriesTheCallsAndTheirOutputsToTheProvider() {
+        String path = "/v1/chat/completions";
+        // Turn 1 calls two tools (ids and arguments from the recording); turn 2, after the outputs, answers in text.
+        UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream", List.of(Replay.bytes(
+                file(request.body().contains("\"tool_call_id\"") ? "openai/chat-text.sse"
+                        : "openai/chat-parallel-tool-calls.sse"))))));
+        Map<String, Object> options = options("openai/gpt-test", null);
+        Map<String, Object> objectSchema = Map.of("type", "object");
+        options.put("tools", List.of(Map.of("name", "GetWeatherArgs", "parameters", objectSchema),
+                Map.of("name", "get_stock_price", "parameters", objectSchema)));
+
+        JsonNode result = AiSdkClient.run("tools", options);
+
+        assertThat(result.path("errors")).isEmpty();
+        assertThat(result.path("final").path("status").asString()).isEqualTo("ready");
+        JsonNode answer = assistant(result.path("final"));
+        assertThat(answer.path("parts").findValuesAsString("state")).containsOnly("output-available", "done");
+        assertThat(Parts.ofUiMessage(answer).text()).startsWith("I'm unable to provide real-time weather");
+        List<FakeUpstream.Recorded> calls = UPSTREAM.requests().stream()
+                .filter(request -> request.uri().startsWith(path)).toList();
+        assertThat(calls).hasSize(2);
+        JsonNode first = WireJson.parse(calls.get(0).body().getBytes(StandardCharsets.UTF_8));
+        assertThat(first.path("tools").findValuesAsString("name")).containsExactly("GetWeatherArgs", "get_stock_price");
+        JsonNode history = WireJson.parse(calls.get(1).body().getBytes(StandardCharsets.UTF_8)).path("messages");
+        assertThat(history).hasSize(4);
+        assertThat(history.path(0).path("role").asString()).isEqualTo("user");
+        JsonNode called = history.path(1);
+        assertThat(called.path("role").asString()).isEqualTo("assistant");
+        assertThat(called.path("tool_calls").findValuesAsString("id"))
+                .containsExactly("call_JMW1whyEaYG438VE1OIflxA2", "call_DNYTawLBoN8fj3KN6qU9N1Ou");
+        assertThat(called.path("tool_calls").path(0).path("function").path("name").asString()).isEqualTo("GetWeatherArgs");
+        assertThat(WireJson.parse(called.path("tool_calls").path(0).path("function").path("arguments").asString()
+                .getBytes(StandardCharsets.UTF_8)).path("city").asString()).isEqualTo("Edinburgh");
+        assertThat(history.path(2).path("role").asString()).isEqualTo("tool");
+        assertThat(history.path(2).path("tool_call_id").asString()).isEqualTo("call_JMW1whyEaYG438VE1OIflxA2");
+        assertThat(WireJson.parse(history.path(2).path("content").asString().getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(WireJson.parse("{\"city\":\"Edinburgh\",\"forecast\":\"sunny\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(history.path(3).path("tool_call_id").asString()).isEqualTo("call_DNYTawLBoN8fj3KN6qU9N1Ou");
+    }
+
     private Map<String, Object> options(String model, String releaseUrl) {
         Map<String, Object> options = new HashMap<>();
         options.put("api", "http://127.0.0.1:" + port + "/api/chat");

@@ -109,6 +109,24 @@ class AiSdkDoorTest {
         assertThat(text(answer)).isEqualTo("You said: second turn");
     }
 
+    @Test
+    void finishedToolCallsInTheHistoryAreAcceptedWhateverTheirOutput() {
+        String body = "{\"id\":\"c-3\",\"model\":\"echo/echo\",\"tools\":[{\"name\":\"get_weather\"}],\"messages\":["
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"weather?\"}]},"
+                + "{\"role\":\"assistant\",\"parts\":[{\"type\":\"step-start\"},{\"type\":\"text\",\"text\":\"Let me look.\"},"
+                + "{\"type\":\"tool-get_weather\",\"toolCallId\":\"a\",\"state\":\"output-available\","
+                + "\"input\":{\"city\":\"Oslo\"},\"output\":{\"t\":3}},"
+                + "{\"type\":\"dynamic-tool\",\"toolName\":\"lookup\",\"toolCallId\":\"b\",\"state\":\"output-error\","
+                + "\"input\":{},\"errorText\":\"offline\"},"
+                + "{\"type\":\"step-start\"},{\"type\":\"text\",\"text\":\"It is 3 degrees.\"}]},"
+                + "{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"thanks\"}]}]}";
+
+        Answer answer = post("/api/chat", body);
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(text(answer)).isEqualTo("You said: thanks");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "no chat id                 | {\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
@@ -124,6 +142,13 @@ class AiSdkDoorTest {
         "a file part                | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"file\",\"url\":\"data:,x\",\"mediaType\":\"text/plain\"}]}]} | 400 | bad_request",
         "a tool part                | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool-get_weather\",\"toolCallId\":\"t\",\"state\":\"output-available\"}]}]} | 400 | bad_request",
         "a dynamic tool part        | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"dynamic-tool\",\"toolName\":\"x\"}]}]} | 400 | bad_request",
+        "a call awaiting its output  | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool-get_weather\",\"toolCallId\":\"t\",\"state\":\"input-available\",\"input\":{}}]}]} | 400 | bad_request",
+        "a call awaiting approval    | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"dynamic-tool\",\"toolName\":\"x\",\"toolCallId\":\"t\",\"state\":\"approval-requested\",\"input\":{}}]}]} | 400 | bad_request",
+        "a call without an id        | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool-x\",\"state\":\"output-available\",\"input\":{},\"output\":1}]}]} | 400 | bad_request",
+        "a call whose input is a list| {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"tool-x\",\"toolCallId\":\"t\",\"state\":\"output-available\",\"input\":[1],\"output\":1}]}]} | 400 | bad_request",
+        "a dynamic tool without name | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"assistant\",\"parts\":[{\"type\":\"dynamic-tool\",\"toolCallId\":\"t\",\"state\":\"output-available\",\"input\":{},\"output\":1}]}]} | 400 | bad_request",
+        "tools that are no list      | {\"id\":\"c\",\"tools\":{\"name\":\"x\"},\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
+        "a tool choice of no tool    | {\"id\":\"c\",\"tools\":[{\"name\":\"x\"}],\"toolChoice\":{\"name\":\"y\"},\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
         "a resume as trigger        | {\"id\":\"c\",\"trigger\":\"resume-stream\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
         "a tool role                | {\"id\":\"c\",\"messages\":[{\"role\":\"tool\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]}]} | 400 | bad_request",
         "a tool role after a user   | {\"id\":\"c\",\"messages\":[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"text\":\"hi\"}]},{\"role\":\"tool\",\"parts\":[{\"type\":\"text\",\"text\":\"22\"}]}]} | 400 | bad_request",
