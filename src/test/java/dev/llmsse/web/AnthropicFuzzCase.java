@@ -109,8 +109,10 @@ final class AnthropicFuzzCase {
     /** At most one place spoiled; the answer it must get, or null when the request stays valid. */
     private Expected spoil(Map<String, Object> body, List<Map<String, Object>> messages) {
         return switch (gen.random.nextInt(14)) {
-            case 0 -> spoiled(body, "tools", List.of(Map.of("name", "f", "input_schema", Map.of())), "bad_request");
-            case 1 -> spoiled(body, "tool_choice", Map.of("type", gen.pick("any", "tool")), "bad_request");
+            // Tools are checked after the conversation, as every door does.
+            case 0 -> spoiled(body, "tools", List.of(gen.pick(Map.of("type", "web_search_20250305", "name", "s"),
+                    Map.of("name", "f", "input_schema", List.of()), Map.of("name", "bad name"))), "bad_request").late();
+            case 1 -> spoiled(body, "tool_choice", Map.of("type", gen.pick("any", "tool")), "bad_request").late();
             case 2 -> {
                 body.remove("max_tokens");
                 yield gen.random.nextBoolean() ? new Expected(400, "bad_request", false)

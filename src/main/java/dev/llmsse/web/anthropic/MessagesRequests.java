@@ -14,18 +14,16 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Translates Anthropic's request shape into our conversation, then lets {@link ChatRequests} apply the checks every
- * door shares (roles, sizes, Unicode, model, temperature). {@code system} becomes the first turn; a message's text
- * blocks are its content, joined by newlines; {@code thinking} blocks an earlier answer carried are left out, as
- * the model does not need them back without tools. What the core cannot carry yet (tool definitions, tool calls
- * and results in the conversation, images and documents) is refused with a clear 400 rather than dropped: dropping
- * it would answer a different question than the one asked. Messages name the field the way Anthropic's own
- * errors do ({@code messages.0.content.1.type: …}).
+ * door shares (roles, sizes, Unicode, model, temperature, tools). {@code system} becomes the first turn; a
+ * message's text blocks are its content, joined by newlines; {@code thinking} blocks an earlier answer carried are
+ * left out (the gateway keeps no signatures to send them back with). An assistant's {@code tool_use} blocks are its
+ * tool calls; a user's {@code tool_result} blocks are tool turns, before the user's text. What the core cannot carry
+ * yet (images and documents) is refused with a clear 400 rather than dropped: dropping it would answer a different
+ * question than the one asked. Messages name the field the way Anthropic's own errors do
+ * ({@code messages.0.content.1.type: …}).
  */
 @Component
 class MessagesRequests {
-
-    private static final String TOOLS_UNSUPPORTED = "tool use is not supported by this gateway yet: send no tools, "
-            + "tool_use or tool_result blocks (docs/compatibility.md)";
 
     private final ChatRequests requests;
     private final int maxTokensCeiling;
@@ -40,13 +38,6 @@ class MessagesRequests {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
         }
-        if (present(body.tools()) && !(body.tools().isArray() && body.tools().isEmpty())) {
-            throw new BadRequestException("tools: " + TOOLS_UNSUPPORTED);
-        }
-        JsonNode choice = body.toolChoice();
-        if (present(choice) && !List.of("auto", "none").contains(choice.path("type").asString(""))) {
-            throw new BadRequestException("tool_choice: " + TOOLS_UNSUPPORTED);
-        }
         if (body.maxTokens() == null) {
             throw new BadRequestException("max_tokens: Field required");
         }
@@ -59,7 +50,10 @@ class MessagesRequests {
             conversation.add(new ChatMessage("system", system));
         }
         conversation.addAll(messages(body.messages()));
-        return requests.fromMessages(body.model(), conversation, body.maxTokens(), body.temperature());
+        ChatRequests.Validated validated = requests.fromMessages(body.model(), conversation, body.maxTokens(),
+                body.temperature());
+        return requests.withTools(validated, AnthropicTools.tools(body.tools()),
+                AnthropicTools.choice(body.toolChoice()));
     }
 
     /** A string, or a list of text blocks joined by newlines; null when absent. */
@@ -86,47 +80,55 @@ class MessagesRequests {
         }
         List<ChatMessage> conversation = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
-            ChatMessage message = message(messages.get(i), "messages." + i);
-            if (message != null) {
-                conversation.add(message);
-            }
+            conversation.addAll(message(messages.get(i), "messages." + i));
         }
         return conversation;
     }
 
-    /** The turn, or null for an assistant turn that carried only thinking: it says nothing to the model. */
-    private static ChatMessage message(MessagesRequest.Message message, String where) {
+    /**
+     * The turns of one message: an assistant's text and tool calls as one turn (none when it carried only
+     * thinking: it says nothing to the model); a user's tool results, one turn each, then its text.
+     */
+    private static List<ChatMessage> message(MessagesRequest.Message message, String where) {
         if (message == null || !("user".equals(message.role()) || "assistant".equals(message.role()))) {
             throw new BadRequestException(where + ".role: must be user or assistant "
                     + "(a system prompt goes in the top-level system field)");
         }
         JsonNode content = message.content();
         if (content != null && content.isString()) {
-            return new ChatMessage(message.role(), content.asString());
+            return List.of(new ChatMessage(message.role(), content.asString()));
         }
         if (content == null || !content.isArray()) {
             throw new BadRequestException(where + ".content: must be a string or a list of content blocks");
         }
         List<String> texts = new ArrayList<>();
+        List<ChatMessage.ToolCall> calls = new ArrayList<>();
+        List<ChatMessage> results = new ArrayList<>();
+        boolean assistant = "assistant".equals(message.role());
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
-            String type = block.path("type").asString("");
-            if (!"thinking".equals(type) && !"redacted_thinking".equals(type)) {
-                texts.add(textBlock(block, where + ".content." + i));
+            String at = where + ".content." + i;
+            switch (block.path("type").asString("")) {
+                case "thinking", "redacted_thinking" -> { }
+                case "tool_use" -> calls.add(ToolBlocks.call(block, at, assistant));
+                case "tool_result" -> results.add(ToolBlocks.result(block, at, assistant));
+                default -> texts.add(textBlock(block, at));
             }
         }
-        if (texts.isEmpty() && "assistant".equals(message.role())) {
-            return null;
+        String text = String.join("\n", texts);
+        if (assistant) {
+            return texts.isEmpty() && calls.isEmpty() ? List.of() : List.of(ChatMessage.assistantCalling(text, calls));
         }
-        return new ChatMessage(message.role(), String.join("\n", texts));
+        List<ChatMessage> turns = new ArrayList<>(results);
+        if (!texts.isEmpty() || results.isEmpty()) {
+            turns.add(new ChatMessage("user", text));
+        }
+        return turns;
     }
 
     /** A {@code {"type": "text", "text": …}} block's text; any other block is refused. */
-    private static String textBlock(JsonNode block, String where) {
+    static String textBlock(JsonNode block, String where) {
         String type = block.path("type").asString("");
-        if ("tool_use".equals(type) || "tool_result".equals(type)) {
-            throw new BadRequestException(where + ".type: " + TOOLS_UNSUPPORTED);
-        }
         if (!"text".equals(type) || !block.path("text").isString()) {
             throw new BadRequestException(where + ": only text blocks ({\"type\": \"text\", \"text\": …}) "
                     + "are supported yet");

@@ -22,6 +22,7 @@ import dev.llmsse.provider.testing.Replay;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.JsonValue;
 import com.anthropic.core.http.StreamResponse;
 import com.anthropic.errors.BadRequestException;
 import com.anthropic.errors.SseException;
@@ -33,6 +34,8 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolChoiceAuto;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 
@@ -127,16 +130,23 @@ class AnthropicSdkTest {
     }
 
     /**
-     * The outgoing half of a tool round trip: a recorded Anthropic tool call, replayed by the upstream, reaches the
-     * SDK as a {@code tool_use} block (streamed and JSON). The way back (the assistant's {@code tool_use} and the
-     * {@code tool_result} in the next request) is refused with a 400 that names the block, until the core carries
-     * tools.
+     * A whole tool round trip with the SDK: the tool offered reaches the provider in its shape, a recorded tool call
+     * reaches the SDK as a {@code tool_use} block (streamed and JSON), and the next request, with the SDK's own
+     * assistant message and a {@code tool_result}, reaches the provider as its tool call and result, field by field.
      */
     @Test
-    void toolUseReachesTheSdkAndTheResultIsRefusedClearly() {
-        Path transcript = RecordedTranscripts.dir("anthropic").resolve("messages-tool-use.sse");
-        UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream", List.of(Replay.bytes(transcript))));
-        MessageCreateParams ask = ask("anthropic/claude-test", "What is the weather in San Francisco?");
+    void aToolRoundTripReachesTheProviderAndTheSdkInTheirShapes() {
+        Path toolUse = RecordedTranscripts.dir("anthropic").resolve("messages-tool-use.sse");
+        Path text = RecordedTranscripts.dir("anthropic").resolve("messages-text-after-tool-result.sse");
+        UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream",
+                List.of(Replay.bytes(request.body().contains("tool_result") ? text : toolUse))));
+        MessageCreateParams ask = ask("anthropic/claude-test", "What is the weather in San Francisco?").toBuilder()
+                .addTool(Tool.builder().name("get_weather").description("The weather at a place")
+                        .inputSchema(Tool.InputSchema.builder().properties(JsonValue.from(Map.of("location",
+                                Map.of("type", "string")))).required(List.of("location")).build())
+                        .build())
+                .toolChoice(ToolChoiceAuto.builder().build())
+                .build();
 
         MessageAccumulator accumulator = MessageAccumulator.create();
         try (StreamResponse<RawMessageStreamEvent> stream = sdk().messages().createStreaming(ask)) {
@@ -155,17 +165,38 @@ class AnthropicSdkTest {
             assertThat(message.usage().inputTokens()).isEqualTo(656);
             assertThat(message.usage().outputTokens()).isEqualTo(74);
         }
+        JsonNode turn1 = lastUpstreamBody();
+        assertThat(turn1.path("tools").path(0).path("name").asString()).isEqualTo("get_weather");
+        assertThat(turn1.path("tools").path(0).path("input_schema").path("properties").path("location").path("type")
+                .asString()).isEqualTo("string");
+        assertThat(turn1.path("tool_choice").path("type").asString()).isEqualTo("auto");
 
         MessageCreateParams withResult = ask.toBuilder().addMessage(streamed)
                 .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
                         .toolUseId("toolu_018acGYLtfR52q9yDbWaEdQZ").content("{\"temperature\":68}").build())))
                 .build();
-        assertThatThrownBy(() -> sdk().messages().create(withResult))
-                .isInstanceOfSatisfying(BadRequestException.class, refused -> {
-                    assertThat(refused.statusCode()).isEqualTo(400);
-                    assertThat(refused.getMessage()).contains("invalid_request_error")
-                            .contains("messages.1.content.0.type").contains("tool use is not supported");
-                });
+        Message answer = sdk().messages().create(withResult);
+
+        assertThat(answer.stopReason()).hasValue(StopReason.END_TURN);
+        assertThat(answer.content().get(0).asText().text()).isNotBlank();
+        JsonNode messages = lastUpstreamBody().path("messages");
+        assertThat(messages).hasSize(3);
+        JsonNode sentCall = messages.path(1).path("content").findParent("id");
+        assertThat(messages.path(1).path("role").asString()).isEqualTo("assistant");
+        assertThat(sentCall.path("type").asString()).isEqualTo("tool_use");
+        assertThat(sentCall.path("id").asString()).isEqualTo("toolu_018acGYLtfR52q9yDbWaEdQZ");
+        assertThat(sentCall.path("name").asString()).isEqualTo("get_weather");
+        assertThat(sentCall.path("input").path("location").asString()).isEqualTo("San Francisco, CA");
+        JsonNode result = messages.path(2).path("content").path(0);
+        assertThat(messages.path(2).path("role").asString()).isEqualTo("user");
+        assertThat(result.path("type").asString()).isEqualTo("tool_result");
+        assertThat(result.path("tool_use_id").asString()).isEqualTo("toolu_018acGYLtfR52q9yDbWaEdQZ");
+        assertThat(result.toString()).contains("{\\\"temperature\\\":68}");
+    }
+
+    private static JsonNode lastUpstreamBody() {
+        List<FakeUpstream.Recorded> requests = UPSTREAM.requests();
+        return WireJson.parse(requests.get(requests.size() - 1).body().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A recorded Anthropic stream that fails after its first text: the SDK throws, after the text that did arrive. */

@@ -140,9 +140,12 @@ class AnthropicWireTest {
         max_tokens 0           | {"max_tokens":0,"messages":[{"role":"user","content":"hi"}]}             | 400 | bad_request   | max_tokens
         no messages            | {"max_tokens":9,"messages":[]}                                           | 400 | bad_request   | messages
         a system role          | {"max_tokens":9,"messages":[{"role":"system","content":"hi"}]}           | 400 | bad_request   | messages.0.role
-        tools                  | {"max_tokens":9,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":{}}]} | 400 | bad_request | tools
-        tool_choice any        | {"max_tokens":9,"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"any"}} | 400 | bad_request | tool_choice
-        a tool_result          | {"max_tokens":9,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"x"}]}]} | 400 | bad_request | messages.0.content.0.type
+        a server tool          | {"max_tokens":9,"messages":[{"role":"user","content":"hi"}],"tools":[{"type":"web_search_20250305","name":"web_search"}]} | 400 | bad_request | tools.0.type
+        a tool schema no object| {"max_tokens":9,"messages":[{"role":"user","content":"hi"}],"tools":[{"name":"f","input_schema":[]}]} | 400 | bad_request | the parameters of tool f
+        tool_choice any, no tool| {"max_tokens":9,"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"any"}} | 400 | bad_request | toolChoice requires a tool
+        a tool_result of no call| {"max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"x"},{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"x"}]}]} | 400 | bad_request | a tool message answers
+        a tool_use from the user| {"max_tokens":9,"messages":[{"role":"user","content":[{"type":"tool_use","id":"t","name":"f","input":{}}]}]} | 400 | bad_request | messages.0.content.0.type
+        a tool_use input list  | {"max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"f","input":[]}]}]} | 400 | bad_request | messages.1.content.0.input
         an image block         | {"max_tokens":9,"messages":[{"role":"user","content":[{"type":"image","source":{}}]}]} | 400 | bad_request | messages.0.content.0
         a system of numbers    | {"max_tokens":9,"system":5,"messages":[{"role":"user","content":"hi"}]}  | 400 | bad_request   | system
         temperature 3          | {"max_tokens":9,"temperature":3,"messages":[{"role":"user","content":"hi"}]} | 400 | bad_request | temperature
