@@ -6,6 +6,7 @@ import java.util.Set;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.config.GatewayProperties;
@@ -53,7 +54,14 @@ public class ChatRequests {
         }
         Validated validated = validated(body.model(), messages, body.system(), body.maxTokens(),
                 body.temperature(), body.reasoning());
-        return withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+        validated = withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+        return withResponseFormat(validated, ResponseFormats.read(body.responseFormat()));
+    }
+
+    /** The same request with its answer held to {@code format}, which a door read with {@link ResponseFormats}. */
+    public Validated withResponseFormat(Validated validated, ResponseFormat format) {
+        return format == null ? validated
+                : new Validated(validated.model(), validated.request().withResponseFormat(format));
     }
 
     /**

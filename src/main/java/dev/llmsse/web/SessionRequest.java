@@ -19,12 +19,14 @@ import tools.jackson.databind.JsonNode;
  * @param reasoning   optional {@code {effort, budgetTokens, summary}}
  * @param tools       optional {@code [{name, description, parameters}]}, read by {@link ToolRequests}
  * @param toolChoice  optional {@code "auto" | "none" | "required" | {name}}
+ * @param responseFormat optional {@code {type: "json_schema", schema}}, read by {@link ResponseFormats}
  */
 record SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens,
-        Double temperature, String system, ReasoningOptions reasoning, JsonNode tools, JsonNode toolChoice) {
+        Double temperature, String system, ReasoningOptions reasoning, JsonNode tools, JsonNode toolChoice,
+        JsonNode responseFormat) {
 
     SessionRequest(String prompt, List<ChatMessage> messages, String model, Integer maxTokens, Double temperature,
             String system) {
-        this(prompt, messages, model, maxTokens, temperature, system, null, null, null);
+        this(prompt, messages, model, maxTokens, temperature, system, null, null, null, null);
     }
 }

@@ -12,6 +12,7 @@ import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.RequestBodies;
 import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.provider.WireFormat;
+import dev.llmsse.provider.WireJson;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -47,6 +48,10 @@ final class OllamaProvider extends HttpChatProvider {
         if (request.reasoning() != null) {
             // Ollama's think is on or off for most models; effort and budget have nowhere to go.
             body.put("think", true);
+        }
+        if (request.responseFormat() != null) {
+            // Ollama's format takes the schema itself (or "json", which a schema makes needless).
+            body.set("format", WireJson.tree(request.responseFormat().schema()));
         }
         return body;
     }

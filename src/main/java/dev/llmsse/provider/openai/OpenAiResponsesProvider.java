@@ -5,6 +5,7 @@ import java.util.List;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
@@ -53,6 +54,14 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
             String summary = request.reasoning().summary();
             body.putObject("reasoning").put("effort", request.reasoning().effort())
                     .put("summary", summary != null ? summary : "auto");
+        }
+        ResponseFormat format = request.responseFormat();
+        if (format != null) {
+            // The Responses API flattens Chat Completions' json_schema object into the format itself.
+            ObjectNode wire = body.putObject("text").putObject("format").put("type", "json_schema")
+                    .put("name", format.name());
+            wire.set("schema", WireJson.tree(format.schema()));
+            wire.put("strict", format.strict());
         }
         return body;
     }

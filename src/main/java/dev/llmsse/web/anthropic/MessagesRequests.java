@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
+import dev.llmsse.web.ResponseFormats;
 
 import org.springframework.stereotype.Component;
 
@@ -59,7 +61,26 @@ class MessagesRequests {
             conversation.add(new ChatMessage("system", system));
         }
         conversation.addAll(messages(body.messages()));
-        return requests.fromMessages(body.model(), conversation, body.maxTokens(), body.temperature());
+        ChatRequests.Validated validated = requests.fromMessages(body.model(), conversation, body.maxTokens(),
+                body.temperature());
+        return requests.withResponseFormat(validated, responseFormat(body));
+    }
+
+    /**
+     * Structured outputs: {@code output_config.format}, or the beta's {@code output_format}, both
+     * {@code {type: "json_schema", schema}}; null when the request has neither.
+     */
+    private static ResponseFormat responseFormat(MessagesRequest body) {
+        boolean beta = !present(body.outputConfig()) || !body.outputConfig().has("format");
+        String where = beta ? "output_format" : "output_config.format";
+        JsonNode format = beta ? body.outputFormat() : body.outputConfig().get("format");
+        if (!present(format)) {
+            return null;
+        }
+        if (!"json_schema".equals(format.path("type").asString(""))) {
+            throw new BadRequestException(where + ".type: must be json_schema");
+        }
+        return ResponseFormats.schema(format.get("schema"), null, null, where);
     }
 
     /** A string, or a list of text blocks joined by newlines; null when absent. */

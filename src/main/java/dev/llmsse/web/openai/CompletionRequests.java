@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.security.Caller;
 import dev.llmsse.security.Callers;
+import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
+import dev.llmsse.web.ResponseFormats;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -19,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Translates OpenAI's request shape into our conversation, then lets {@link ChatRequests} apply the checks every
  * door shares (roles, sizes, Unicode, model, temperature, tools). What the core cannot carry yet is refused with a
- * clear 400 rather than dropped: the deprecated {@code functions}, structured output, more than one choice,
+ * clear 400 rather than dropped: the deprecated {@code functions}, JSON mode, more than one choice,
  * non-text content parts. Dropping them would answer a different question than the one asked.
  */
 @Component
@@ -49,13 +52,36 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
             throw InvalidCompletionRequest.invalid(null, "a JSON body is required");
         }
         refuseToolsAndFormats(body);
+        ResponseFormat format = responseFormat(body.responseFormat());
         if (body.n() != null && body.n() != 1) {
             throw InvalidCompletionRequest.unsupported("n", "only one choice is supported: send n = 1 or leave it out");
         }
         ChatRequests.Validated validated = requests.fromMessages(body.model(), messages(body.messages()),
                 maxTokens(body), body.temperature());
-        return requests.withTools(validated, CompletionTools.tools(body.tools()),
+        validated = requests.withTools(validated, CompletionTools.tools(body.tools()),
                 CompletionTools.choice(body.toolChoice()));
+        return requests.withResponseFormat(validated, format);
+    }
+
+    /**
+     * {@code {type: "json_schema", json_schema: {name, schema, strict}}} is carried; {@code text} is the default;
+     * JSON mode ({@code json_object}) is refused: not every provider has it, and a schema says more.
+     */
+    private static ResponseFormat responseFormat(JsonNode format) {
+        if (!present(format) || format.isObject() && "text".equals(format.path("type").asString(null))) {
+            return null;
+        }
+        if (!format.isObject() || !"json_schema".equals(format.path("type").asString(null))) {
+            throw InvalidCompletionRequest.unsupported("response_format", "response_format must be {\"type\": "
+                    + "\"json_schema\", \"json_schema\": {…}} or {\"type\": \"text\"} (no JSON mode: send a schema)");
+        }
+        JsonNode schema = format.path("json_schema");
+        try {
+            return ResponseFormats.schema(schema.get("schema"), schema.get("name"), schema.get("strict"),
+                    "response_format.json_schema");
+        } catch (BadRequestException invalid) {
+            throw InvalidCompletionRequest.invalid("response_format", invalid.getMessage());
+        }
     }
 
     private static void refuseToolsAndFormats(CompletionRequest body) {
@@ -64,11 +90,6 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
         }
         if (present(body.functionCall()) && !isOneOf(body.functionCall(), "none", "auto")) {
             throw InvalidCompletionRequest.unsupported("function_call", FUNCTIONS_UNSUPPORTED);
-        }
-        JsonNode format = body.responseFormat();
-        if (present(format) && !(format.isObject() && "text".equals(format.path("type").asString(null)))) {
-            throw InvalidCompletionRequest.unsupported("response_format",
-                    "only response_format {\"type\": \"text\"} is supported yet (no JSON mode or schema)");
         }
     }
 
