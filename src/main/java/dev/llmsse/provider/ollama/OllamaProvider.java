@@ -62,6 +62,14 @@ final class OllamaProvider extends HttpChatProvider {
                 : null;
     }
 
+    /** Ollama takes images as base64 bytes only: an https: URL would have to be fetched, which the gateway does not. */
+    @Override
+    public String imageRefusal(ChatRequest request) {
+        boolean byUrl = request.messages().stream().flatMap(message -> message.parts().stream())
+                .anyMatch(part -> part.holdsImage() && !part.inlined());
+        return byUrl ? "Ollama takes images only as data: URLs (the gateway does not fetch https: images)" : null;
+    }
+
     /**
      * Ollama has no tool choice: {@code none} offers no tools, a named tool is offered alone, and
      * {@code required} offers them all (the model may still answer in text).

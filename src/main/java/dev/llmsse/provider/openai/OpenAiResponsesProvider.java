@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.chat.ReasoningOptions;
 import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.chat.Tool;
@@ -82,7 +83,16 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
                     .put("output", message.content());
             return;
         }
-        if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
+        if (message.hasImages()) {
+            ArrayNode content = input.addObject().put("role", message.role()).putArray("content");
+            for (ContentPart part : message.parts()) {
+                if (part.holdsImage()) {
+                    content.addObject().put("type", "input_image").put("image_url", part.url());
+                } else {
+                    content.addObject().put("type", "input_text").put("text", part.text());
+                }
+            }
+        } else if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
             input.addObject().put("role", message.role()).put("content", message.content());
         }
         for (ChatMessage.ToolCall call : message.toolCalls()) {

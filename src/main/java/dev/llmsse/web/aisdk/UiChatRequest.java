@@ -26,8 +26,11 @@ record UiChatRequest(String id, List<UiMessage> messages, String trigger, String
     record UiMessage(String role, List<UiPart> parts) {
     }
 
-    /** One part of a UI message; {@code text} for {@code text} and {@code reasoning} parts. */
+    /**
+     * One part of a UI message; {@code text} for {@code text} and {@code reasoning} parts, {@code mediaType} and
+     * {@code url} for {@code file} parts.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UiPart(String type, String text) {
+    record UiPart(String type, String text, String mediaType, String url) {
     }
 }

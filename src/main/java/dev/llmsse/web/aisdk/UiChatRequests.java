@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Translates the AI SDK's request into our conversation, then lets {@link ChatRequests} apply the checks every
@@ -37,6 +39,11 @@ class UiChatRequests {
     }
 
     /** The validated request, with its model resolved; throws the 400 and 413 answers of every door. */
+    ChatRequests.Validated validate(UiChatRequest body, ServerWebExchange exchange) {
+        return requests.requireBodyWithin(exchange, validate(body));
+    }
+
+    /** The same, the body's size unchecked. */
     ChatRequests.Validated validate(UiChatRequest body) {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
@@ -77,6 +84,7 @@ class UiChatRequests {
             throw new BadRequestException("every message needs a role and a list of parts");
         }
         StringBuilder text = new StringBuilder();
+        List<ContentPart> parts = new ArrayList<>();
         for (UiChatRequest.UiPart part : message.parts()) {
             if (part == null || part.type() == null) {
                 throw new BadRequestException("every part needs a type");
@@ -87,8 +95,9 @@ class UiChatRequests {
                     throw new BadRequestException("a text part needs its text");
                 }
                 text.append(part.text());
+                parts.add(ContentPart.text(part.text()));
             } else if ("file".equals(type)) {
-                throw new BadRequestException("file parts are not supported by this gateway yet: send text");
+                parts.add(image(part));
             } else if (type.startsWith("tool-") || "dynamic-tool".equals(type)) {
                 throw new BadRequestException(TOOLS_UNSUPPORTED);
             }
@@ -96,6 +105,16 @@ class UiChatRequests {
         if ("assistant".equals(message.role()) && text.isEmpty()) {
             return null;
         }
-        return new ChatMessage(message.role(), text.toString());
+        return parts.stream().anyMatch(ContentPart::holdsImage)
+                ? new ChatMessage(message.role(), text.toString(), List.of(), null, parts)
+                : new ChatMessage(message.role(), text.toString());
+    }
+
+    /** A file part that is an image ({@code mediaType image/…}) by URL; other files are not carried. */
+    private static ContentPart image(UiChatRequest.UiPart part) {
+        if (part.mediaType() == null || !part.mediaType().startsWith("image/") || part.url() == null) {
+            throw new BadRequestException("file parts are accepted only as images (mediaType image/…, with a url)");
+        }
+        return ContentPart.image(part.url());
     }
 }

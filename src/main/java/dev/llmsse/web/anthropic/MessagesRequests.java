@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.web.BadRequestException;
@@ -11,6 +12,7 @@ import dev.llmsse.web.ChatRequests;
 import dev.llmsse.web.ResponseFormats;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 import tools.jackson.databind.JsonNode;
 
@@ -38,6 +40,11 @@ class MessagesRequests {
     }
 
     /** The validated request, with its model resolved; throws 400 or 413 exceptions. */
+    ChatRequests.Validated translate(MessagesRequest body, ServerWebExchange exchange) {
+        return requests.requireBodyWithin(exchange, translate(body));
+    }
+
+    /** The same, the body's size unchecked. */
     ChatRequests.Validated translate(MessagesRequest body) {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
@@ -129,17 +136,22 @@ class MessagesRequests {
             throw new BadRequestException(where + ".content: must be a string or a list of content blocks");
         }
         List<String> texts = new ArrayList<>();
+        List<ContentPart> parts = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) {
             JsonNode block = content.get(i);
             String type = block.path("type").asString("");
-            if (!"thinking".equals(type) && !"redacted_thinking".equals(type)) {
+            if ("image".equals(type) && "user".equals(message.role())) {
+                parts.add(ContentPart.image(ImageBlocks.url(block, where + ".content." + i)));
+            } else if (!"thinking".equals(type) && !"redacted_thinking".equals(type)) {
                 texts.add(textBlock(block, where + ".content." + i));
+                parts.add(ContentPart.text(texts.get(texts.size() - 1)));
             }
         }
         if (texts.isEmpty() && "assistant".equals(message.role())) {
             return null;
         }
-        return new ChatMessage(message.role(), String.join("\n", texts));
+        return parts.size() > texts.size() ? ChatMessage.ofParts(message.role(), parts)
+                : new ChatMessage(message.role(), String.join("\n", texts));
     }
 
     /** A {@code {"type": "text", "text": …}} block's text; any other block is refused. */

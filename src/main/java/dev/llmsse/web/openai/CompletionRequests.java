@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.security.Caller;
@@ -43,7 +44,7 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
     /** Who asks and what, validated; errors with the 400, 403 or 413 the request deserves. */
     Mono<Admitted> admit(CompletionRequest body, ServerWebExchange exchange) {
         return callers.of(exchange).map(caller -> new Admitted(caller,
-                ChatRequests.allowedFor(caller, translate(body))));
+                ChatRequests.allowedFor(caller, requests.requireBodyWithin(exchange, translate(body)))));
     }
 
     /** The validated request, with its model resolved; throws 400 or 413 exceptions. */
@@ -134,8 +135,41 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
             default -> throw InvalidCompletionRequest.invalid(where + ".role",
                     where + ".role must be system, developer, user, assistant or tool");
         };
+        if ("user".equals(role) && hasImageParts(message.content())) {
+            return ChatMessage.ofParts(role, parts(message.content(), where + ".content"));
+        }
         String text = text(message.content(), where + ".content");
         return "tool".equals(role) ? ChatMessage.toolResult(message.toolCallId(), text) : new ChatMessage(role, text);
+    }
+
+    private static boolean hasImageParts(JsonNode content) {
+        if (content == null || !content.isArray()) {
+            return false;
+        }
+        for (JsonNode part : content) {
+            if ("image_url".equals(part.path("type").asString(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A user turn's text and {@code image_url} parts ({@code {type: "image_url", image_url: {url, detail?}}}). */
+    private static List<ContentPart> parts(JsonNode content, String where) {
+        List<ContentPart> parts = new ArrayList<>(content.size());
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            String type = part.path("type").asString(null);
+            if ("image_url".equals(type) && part.path("image_url").path("url").isString()) {
+                parts.add(ContentPart.image(part.path("image_url").path("url").asString()));
+            } else if ("text".equals(type) && part.path("text").isString()) {
+                parts.add(ContentPart.text(part.path("text").asString()));
+            } else {
+                throw InvalidCompletionRequest.unsupported(where + "[" + i + "]",
+                        "only text and image_url content parts are supported");
+            }
+        }
+        return parts;
     }
 
     /** A string, or the text parts of a list joined by newlines; any other part is refused. */
