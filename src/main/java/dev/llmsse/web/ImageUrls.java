@@ -69,12 +69,10 @@ final class ImageUrls {
         } catch (URISyntaxException malformed) {
             throw new ImageRefusedException("an image url is not a valid URL");
         }
-        if (host == null || host.isEmpty()) {
-            throw new ImageRefusedException("an image url needs a host");
-        }
-        host = host.toLowerCase(Locale.ROOT);
+        // No host is what java.net.URI makes of an authority that is no host name (0x7f.1): refused alike.
+        host = host == null ? "" : host.toLowerCase(Locale.ROOT);
         host = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-        if (host.equals("localhost") || host.endsWith(".localhost") || !isPublic(host)) {
+        if (host.isEmpty() || host.equals("localhost") || host.endsWith(".localhost") || !isPublic(host)) {
             throw new ImageRefusedException("an image url must name a public host, not a loopback, private or "
                     + "link-local address");
         }
