@@ -14,13 +14,21 @@ import java.util.List;
  * @param tools       the tools the model may call; empty for none
  * @param toolChoice  whether and which tools it must call; null when the request did not say (the provider's
  *                    default, which is {@code auto} when there are tools)
+ * @param responseFormat optional structured output: the JSON Schema the answer must follow; null for free text
  */
 public record ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
-        Double temperature, ReasoningOptions reasoning, List<Tool> tools, ToolChoice toolChoice) {
+        Double temperature, ReasoningOptions reasoning, List<Tool> tools, ToolChoice toolChoice,
+        ResponseFormat responseFormat) {
 
     public ChatRequest {
         messages = List.copyOf(messages);
         tools = tools == null ? List.of() : List.copyOf(tools);
+    }
+
+    /** A request without structured output. */
+    public ChatRequest(String model, List<ChatMessage> messages, String system, Integer maxTokens,
+            Double temperature, ReasoningOptions reasoning, List<Tool> tools, ToolChoice toolChoice) {
+        this(model, messages, system, maxTokens, temperature, reasoning, tools, toolChoice, null);
     }
 
     /** A request without reasoning options or tools. */
@@ -43,12 +51,19 @@ public record ChatRequest(String model, List<ChatMessage> messages, String syste
 
     /** The same request for another model (a fallback target): nothing else may be lost on the way. */
     public ChatRequest withModel(String otherModel) {
-        return new ChatRequest(otherModel, messages, system, maxTokens, temperature, reasoning, tools, toolChoice);
+        return new ChatRequest(otherModel, messages, system, maxTokens, temperature, reasoning, tools, toolChoice,
+                responseFormat);
     }
 
     /** This request with tools to offer the model. */
     public ChatRequest withTools(List<Tool> offered, ToolChoice choice) {
-        return new ChatRequest(model, messages, system, maxTokens, temperature, reasoning, offered, choice);
+        return new ChatRequest(model, messages, system, maxTokens, temperature, reasoning, offered, choice,
+                responseFormat);
+    }
+
+    /** This request with the answer held to {@code format} (null for free text). */
+    public ChatRequest withResponseFormat(ResponseFormat format) {
+        return new ChatRequest(model, messages, system, maxTokens, temperature, reasoning, tools, toolChoice, format);
     }
 
     /** The text of the last user turn, or an empty string. */

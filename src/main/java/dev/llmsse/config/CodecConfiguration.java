@@ -11,17 +11,18 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 @Configuration(proxyBeanMethods = false)
 class CodecConfiguration implements WebFluxConfigurer {
 
-    private final GatewayProperties properties;
+    private final int maxBodyBytes;
 
-    CodecConfiguration(GatewayProperties properties) {
-        this.properties = properties;
+    CodecConfiguration(GatewayProperties properties, ImageLimits images) {
+        // Images only may make a body larger than max-body-bytes; the web layer holds the others to it once read.
+        this.maxBodyBytes = Math.max(properties.limits().maxBodyBytes(), images.maxImageBodyBytes());
     }
 
     @Override
     public void configureHttpMessageCodecs(ServerCodecConfigurer configurer) {
-        configurer.defaultCodecs().maxInMemorySize(properties.limits().maxBodyBytes());
+        configurer.defaultCodecs().maxInMemorySize(maxBodyBytes);
         StrictJsonDecoder strict = new StrictJsonDecoder();
-        strict.setMaxInMemorySize(properties.limits().maxBodyBytes());
+        strict.setMaxInMemorySize(maxBodyBytes);
         configurer.defaultCodecs().jacksonJsonDecoder(strict);
     }
 }

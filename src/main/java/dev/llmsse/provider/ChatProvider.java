@@ -32,6 +32,14 @@ public interface ChatProvider {
         return null;
     }
 
+    /**
+     * Why this provider cannot take the request's images (say, it would have to fetch an {@code https:} URL), or
+     * null when it can or there are none. Asked before the stream opens, like {@link #reasoningRefusal}.
+     */
+    default String imageRefusal(ChatRequest request) {
+        return null;
+    }
+
     /** The configured allow-list of model names; empty means any name is passed through unchanged. */
     default List<String> models() {
         return List.of();

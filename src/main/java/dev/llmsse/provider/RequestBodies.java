@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ContentPart;
 
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -37,6 +38,9 @@ public final class RequestBodies {
         }
         for (ChatMessage message : request.messages()) {
             ObjectNode turn = messages.addObject().put("role", message.role()).put("content", message.content());
+            if (message.hasImages()) {
+                images(turn, message, ollama);
+            }
             if (!message.toolCalls().isEmpty()) {
                 toolCalls(turn.putArray("tool_calls"), message, ollama);
                 if (!ollama && message.content().isEmpty()) {
@@ -52,6 +56,26 @@ public final class RequestBodies {
         body.put("stream", true);
         ToolBodies.functionTools(body, request);
         return body;
+    }
+
+    /**
+     * A turn with images: OpenAI takes its parts in order ({@code text} and {@code image_url}), Ollama the text
+     * with the images' bytes in base64 beside it (only data URLs get here: Ollama refuses the others).
+     */
+    private static void images(ObjectNode turn, ChatMessage message, boolean ollama) {
+        if (ollama) {
+            ArrayNode images = turn.putArray("images");
+            message.parts().stream().filter(ContentPart::holdsImage).forEach(part -> images.add(part.base64()));
+            return;
+        }
+        ArrayNode parts = turn.putArray("content");
+        for (ContentPart part : message.parts()) {
+            if (part.holdsImage()) {
+                parts.addObject().put("type", "image_url").putObject("image_url").put("url", part.url());
+            } else {
+                parts.addObject().put("type", "text").put("text", part.text());
+            }
+        }
     }
 
     private static void toolCalls(ArrayNode calls, ChatMessage message, boolean ollama) {

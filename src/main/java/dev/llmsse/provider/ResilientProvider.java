@@ -73,6 +73,18 @@ final class ResilientProvider implements ChatProvider {
         return null;
     }
 
+    /** The first target's refusal: an alias must be able to fall back to every one of its targets. */
+    @Override
+    public String imageRefusal(ChatRequest request) {
+        for (Target target : targets) {
+            String refusal = target.provider().imageRefusal(request);
+            if (refusal != null) {
+                return target.provider().id() + ": " + refusal;
+            }
+        }
+        return null;
+    }
+
     @Override
     public List<String> models() {
         return targets.size() == 1 ? targets.get(0).provider().models() : List.of();

@@ -6,14 +6,17 @@ import java.util.Set;
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.ImageLimits;
 import dev.llmsse.provider.ProviderRegistry;
 import dev.llmsse.provider.ResolvedModel;
 import dev.llmsse.security.Caller;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Validates client input and turns it into a {@link ChatRequest} for a resolved model. Public for the dialects
@@ -27,10 +30,12 @@ public class ChatRequests {
 
     private final GatewayProperties.Limits limits;
     private final ProviderRegistry providers;
+    private final ImageLimits imageLimits;
 
-    ChatRequests(GatewayProperties properties, ProviderRegistry providers) {
+    ChatRequests(GatewayProperties properties, ProviderRegistry providers, ImageLimits imageLimits) {
         this.limits = properties.limits();
         this.providers = providers;
+        this.imageLimits = imageLimits;
     }
 
     /** A validated request for {@code GET /api/llm}. */
@@ -44,7 +49,7 @@ public class ChatRequests {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
         }
-        List<ChatMessage> messages = body.messages();
+        List<ChatMessage> messages = MessageBody.toChat(body.messages());
         if (messages == null || messages.isEmpty()) {
             requirePrompt(body.prompt());
             messages = List.of(new ChatMessage("user", body.prompt()));
@@ -53,7 +58,14 @@ public class ChatRequests {
         }
         Validated validated = validated(body.model(), messages, body.system(), body.maxTokens(),
                 body.temperature(), body.reasoning());
-        return withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+        validated = withTools(validated, ToolRequests.tools(body.tools()), ToolRequests.choice(body.toolChoice()));
+        return withResponseFormat(validated, ResponseFormats.read(body.responseFormat()));
+    }
+
+    /** The same request with its answer held to {@code format}, which a door read with {@link ResponseFormats}. */
+    public Validated withResponseFormat(Validated validated, ResponseFormat format) {
+        return format == null ? validated
+                : new Validated(validated.model(), validated.request().withResponseFormat(format));
     }
 
     /**
@@ -73,6 +85,19 @@ public class ChatRequests {
         return validated(model, messages, null, maxTokens, temperature, null);
     }
 
+    /**
+     * A body over {@code gateway.limits.max-body-bytes} is only for a request with images (up to
+     * {@code max-image-body-bytes}, which the codecs enforce); 413 otherwise.
+     */
+    public Validated requireBodyWithin(ServerWebExchange exchange, Validated validated) {
+        boolean images = validated.request().messages().stream().anyMatch(ChatMessage::hasImages);
+        if (!images && BodySizeFilter.bytesRead(exchange) > limits.maxBodyBytes()) {
+            throw new TooLargeException("the body is larger than " + limits.maxBodyBytes() + " bytes ("
+                    + imageLimits.maxImageBodyBytes() + " for a request with images)");
+        }
+        return validated;
+    }
+
     /** The model must be on the caller's allow-list (an API key's {@code models}); 403 otherwise. */
     public static Validated allowedFor(Caller caller, Validated validated) {
         if (!caller.mayUse(validated.model().qualifiedName())) {
@@ -86,6 +111,7 @@ public class ChatRequests {
         checkMessages(messages, system);
         // Every door's history, offered tools or not: a tool turn must answer a call (issue 15 point 2).
         ToolRequests.checkHistory(messages);
+        ImageChecks.checkParts(messages, imageLimits);
         messages = messages.stream().map(ChatRequests::withText).toList();
         requireUnicode(model);
         requireUnicode(system);
@@ -102,13 +128,14 @@ public class ChatRequests {
         ResolvedModel resolved = providers.resolve(model);
         ChatRequest request = new ChatRequest(resolved.model(), messages, system, maxTokens, temperature, reasoning);
         ReasoningChecks.checkProvider(resolved, request);
+        ImageChecks.checkModel(resolved, request, imageLimits);
         return new Validated(resolved, request);
     }
 
     /** An assistant turn that only called tools may come without content: its text is then empty. */
     private static ChatMessage withText(ChatMessage message) {
         return message.content() != null ? message
-                : new ChatMessage(message.role(), "", message.toolCalls(), message.toolCallId());
+                : new ChatMessage(message.role(), "", message.toolCalls(), message.toolCallId(), message.parts());
     }
 
     private void checkMessages(List<ChatMessage> messages, String system) {
@@ -125,7 +152,8 @@ public class ChatRequests {
             }
             chars += message.content() == null ? 0 : message.content().length();
         }
-        if (messages.stream().noneMatch(message -> "user".equals(message.role()) && !message.content().isBlank())) {
+        if (messages.stream().noneMatch(message -> "user".equals(message.role())
+                && (!message.content().isBlank() || message.hasImages()))) {
             throw new BadRequestException("the conversation needs a non-blank user message");
         }
         if (chars > limits.maxPromptChars()) {

@@ -2,6 +2,7 @@ package dev.llmsse.web;
 
 import java.util.Locale;
 
+import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
@@ -29,6 +30,24 @@ import reactor.netty.channel.AbortedException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
+
+    private final int maxBodyBytes;
+
+    ProblemHandler(GatewayProperties properties) {
+        this.maxBodyBytes = properties.limits().maxBodyBytes();
+    }
+
+    /**
+     * A body over {@code max-body-bytes} is read (up to {@code max-image-body-bytes}) only because it may carry
+     * images: refused for anything but its images, it earns no such allowance and is a 413, as before images.
+     */
+    private boolean oversized(ServerWebExchange exchange, HttpStatusCode status) {
+        return status.value() == HttpStatus.BAD_REQUEST.value() && BodySizeFilter.bytesRead(exchange) > maxBodyBytes;
+    }
+
+    private static ProblemResponse tooLarge() {
+        return ProblemResponse.of(HttpStatus.CONTENT_TOO_LARGE, "too_large", KnownProblems.BODY_TOO_LARGE);
+    }
 
     /** A body that is not JSON is bad input like any other (issue 5): 400, not 415. */
     @Override
@@ -74,6 +93,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     Mono<ResponseEntity<ProblemDetail>> problem(Exception error, ServerWebExchange exchange) {
         ProblemResponse known = KnownProblems.answer(error);
+        if (known != null && !(error instanceof ImageRefusedException) && oversized(exchange, known.status())) {
+            return Mono.just(tooLarge().entity());
+        }
         if (known != null) {
             return Mono.just(known.entity());
         }
@@ -102,6 +124,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @Override
     protected Mono<ResponseEntity<Object>> createResponseEntity(Object body, HttpHeaders headers,
             HttpStatusCode status, ServerWebExchange exchange) {
+        if (body instanceof ProblemDetail && oversized(exchange, status)) {
+            return Mono.just(ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(tooLarge().entity().getBody()));
+        }
         if (body instanceof ProblemDetail problem) {
             withCode(problem, codeFor(status));
             if (problem.getDetail() == null) {

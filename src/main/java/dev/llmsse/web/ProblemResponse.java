@@ -26,6 +26,10 @@ final class ProblemResponse {
         return new ProblemResponse(status, code, detail);
     }
 
+    HttpStatus status() {
+        return status;
+    }
+
     /** A property after {@code code}, such as a 429's {@code limit}. */
     ProblemResponse with(String property, Object value) {
         problem.setProperty(property, value);

@@ -69,7 +69,8 @@ class StreamController {
     @PostMapping(path = "/api/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<SessionCreated>> createSession(@RequestBody SessionRequest body, ServerWebExchange exchange) {
         return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.fromBody(body));
+            ChatRequests.Validated validated = ChatRequests.allowedFor(caller,
+                    requests.requireBodyWithin(exchange, requests.fromBody(body)));
             return streams.createSession(validated.model(), validated.request(), caller.id());
         }).map(id -> {
             String streamUrl = "/api/sessions/" + id + "/stream";

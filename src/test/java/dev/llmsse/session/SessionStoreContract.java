@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ContentPart;
+import dev.llmsse.chat.ResponseFormat;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +53,19 @@ public abstract class SessionStoreContract {
 
         assertThat(store().find(record.id()).block()).isEqualTo(record);
         assertThat(store().find("nope-" + record.id()).blockOptional()).isEmpty();
+    }
+
+    /** Another replica runs the generation from the stored record: images and the response format must survive. */
+    @Test
+    public void aRequestWithImagesAndAResponseFormatIsFoundAsSaved() {
+        ChatRequest request = new ChatRequest("gpt", List.of(ChatMessage.ofParts("user", List.of(
+                ContentPart.text("what is this?"), ContentPart.image("data:image/png;base64,iVBORw0KGgo="),
+                ContentPart.image("https://images.example.com/cat.png")))), null, null, null, null, List.of(), null,
+                new ResponseFormat("answer", Map.of("type", "object", "required", List.of("city")), true));
+        SessionRecord record = new SessionRecord(record().id(), "openai/gpt", request, false, null, null);
+        store().create(record, LONG).block();
+
+        assertThat(store().find(record.id()).block()).isEqualTo(record);
     }
 
     @Test

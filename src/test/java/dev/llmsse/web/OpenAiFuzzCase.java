@@ -121,8 +121,10 @@ final class OpenAiFuzzCase {
             case 1 -> gen.random.nextBoolean()
                     ? spoiled(body, "tool_choice", "required", "bad_request").afterTheConversation()
                     : spoiled(body, "tool_choice", Map.of("type", "function"), "invalid_value").afterTheConversation();
-            case 2 -> spoiled(body, "response_format", Map.of("type", gen.pick("json_object", "json_schema")),
-                    "unsupported_parameter");
+            // JSON mode is refused; a json_schema format without its schema is no format.
+            case 2 -> gen.random.nextBoolean()
+                    ? spoiled(body, "response_format", Map.of("type", "json_object"), "unsupported_parameter")
+                    : spoiled(body, "response_format", Map.of("type", "json_schema"), "invalid_value");
             case 3 -> spoiled(body, "n", gen.pick(0, 2, 5), "unsupported_parameter");
             case 4 -> {
                 // One of the two names only: max_completion_tokens would win over max_tokens.

@@ -63,6 +63,11 @@ final class AnthropicProvider extends HttpChatProvider {
             body.putObject("thinking").put("type", "enabled").put("budget_tokens", request.reasoning().budget());
         }
         ToolTurns.tools(body, request);
+        if (request.responseFormat() != null) {
+            // Structured outputs, generally available: output_config.format (no name, always strict).
+            body.putObject("output_config").putObject("format").put("type", "json_schema")
+                    .set("schema", WireJson.tree(request.responseFormat().schema()));
+        }
         return body;
     }
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.provider.ToolBodies;
@@ -30,6 +31,8 @@ final class ToolTurns {
                         .put("tool_use_id", message.toolCallId()).put("content", message.content());
             } else if (!message.toolCalls().isEmpty()) {
                 callingTurn(messages.addObject().put("role", "assistant").putArray("content"), message);
+            } else if (message.hasImages()) {
+                imageTurn(messages.addObject().put("role", message.role()).putArray("content"), message);
             } else {
                 messages.addObject().put("role", message.role()).put("content", message.content());
             }
@@ -44,6 +47,20 @@ final class ToolTurns {
             return (ArrayNode) last.get("content");
         }
         return messages.addObject().put("role", "user").putArray("content");
+    }
+
+    /** Text and image blocks in order: an image by URL, or a data URL's bytes as a base64 source. */
+    private static void imageTurn(ArrayNode content, ChatMessage message) {
+        for (ContentPart part : message.parts()) {
+            if (!part.holdsImage()) {
+                content.addObject().put("type", "text").put("text", part.text());
+            } else if (part.inlined()) {
+                content.addObject().put("type", "image").putObject("source").put("type", "base64")
+                        .put("media_type", part.mediaType()).put("data", part.base64());
+            } else {
+                content.addObject().put("type", "image").putObject("source").put("type", "url").put("url", part.url());
+            }
+        }
     }
 
     private static void callingTurn(ArrayNode content, ChatMessage message) {

@@ -57,13 +57,21 @@ final class GeminiProvider extends HttpChatProvider {
         }
         RequestBodies.putSampling(body, "generationConfig", "maxOutputTokens", request);
         if (request.reasoning() != null) {
-            ObjectNode config = body.has("generationConfig") ? (ObjectNode) body.get("generationConfig")
-                    : body.putObject("generationConfig");
-            config.putObject("thinkingConfig").put("thinkingBudget", request.reasoning().budget())
+            generationConfig(body).putObject("thinkingConfig").put("thinkingBudget", request.reasoning().budget())
                     .put("includeThoughts", true);
         }
         ToolParts.tools(body, request);
+        if (request.responseFormat() != null) {
+            // responseJsonSchema takes JSON Schema as it is; responseSchema only Google's OpenAPI subset.
+            generationConfig(body).put("responseMimeType", "application/json")
+                    .set("responseJsonSchema", WireJson.tree(request.responseFormat().schema()));
+        }
         return body;
+    }
+
+    private static ObjectNode generationConfig(ObjectNode body) {
+        return body.has("generationConfig") ? (ObjectNode) body.get("generationConfig")
+                : body.putObject("generationConfig");
     }
 
     @Override

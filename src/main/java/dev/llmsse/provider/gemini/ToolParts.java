@@ -34,7 +34,9 @@ final class ToolParts {
             ObjectNode content = contents.addObject();
             content.put("role", "assistant".equals(message.role()) ? "model" : "user");
             ArrayNode parts = content.putArray("parts");
-            if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
+            if (message.hasImages()) {
+                ImageParts.add(parts, message);
+            } else if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
                 parts.addObject().put("text", message.content());
             }
             for (ChatMessage.ToolCall call : message.toolCalls()) {

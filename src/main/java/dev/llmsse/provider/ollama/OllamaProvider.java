@@ -12,6 +12,7 @@ import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.RequestBodies;
 import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.provider.WireFormat;
+import dev.llmsse.provider.WireJson;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -48,6 +49,10 @@ final class OllamaProvider extends HttpChatProvider {
             // Ollama's think is on or off for most models; effort and budget have nowhere to go.
             body.put("think", true);
         }
+        if (request.responseFormat() != null) {
+            // Ollama's format takes the schema itself (or "json", which a schema makes needless).
+            body.set("format", WireJson.tree(request.responseFormat().schema()));
+        }
         return body;
     }
 
@@ -55,6 +60,14 @@ final class OllamaProvider extends HttpChatProvider {
     public String reasoningRefusal(ChatRequest request) {
         return request.reasoning() != null && request.reasoning().summary() != null ? ReasoningOptions.NO_SUMMARY
                 : null;
+    }
+
+    /** Ollama takes images as base64 bytes only: an https: URL would have to be fetched, which the gateway does not. */
+    @Override
+    public String imageRefusal(ChatRequest request) {
+        boolean byUrl = request.messages().stream().flatMap(message -> message.parts().stream())
+                .anyMatch(part -> part.holdsImage() && !part.inlined());
+        return byUrl ? "Ollama takes images only as data: URLs (the gateway does not fetch https: images)" : null;
     }
 
     /**

@@ -2,12 +2,14 @@ package dev.llmsse.provider.openai;
 
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
 import dev.llmsse.provider.RequestBodies;
 import dev.llmsse.provider.UpstreamHttp;
 import dev.llmsse.provider.WireFormat;
+import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.wire.SseEvent;
 
 import tools.jackson.databind.node.ObjectNode;
@@ -45,6 +47,13 @@ final class OpenAiChatProvider extends HttpChatProvider {
         }
         if (request.toolChoice() != null) {
             ToolChoices.chat(body, request.toolChoice());
+        }
+        ResponseFormat format = request.responseFormat();
+        if (format != null) {
+            ObjectNode schema = body.putObject("response_format").put("type", "json_schema")
+                    .putObject("json_schema").put("name", format.name());
+            schema.set("schema", WireJson.tree(format.schema()));
+            schema.put("strict", format.strict());
         }
         return body;
     }

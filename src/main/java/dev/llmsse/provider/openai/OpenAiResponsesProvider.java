@@ -4,7 +4,9 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.chat.ReasoningOptions;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.provider.HttpChatProvider;
 import dev.llmsse.provider.Relay;
@@ -54,6 +56,14 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
             body.putObject("reasoning").put("effort", request.reasoning().effort())
                     .put("summary", summary != null ? summary : "auto");
         }
+        ResponseFormat format = request.responseFormat();
+        if (format != null) {
+            // The Responses API flattens Chat Completions' json_schema object into the format itself.
+            ObjectNode wire = body.putObject("text").putObject("format").put("type", "json_schema")
+                    .put("name", format.name());
+            wire.set("schema", WireJson.tree(format.schema()));
+            wire.put("strict", format.strict());
+        }
         return body;
     }
 
@@ -73,7 +83,16 @@ final class OpenAiResponsesProvider extends HttpChatProvider {
                     .put("output", message.content());
             return;
         }
-        if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
+        if (message.hasImages()) {
+            ArrayNode content = input.addObject().put("role", message.role()).putArray("content");
+            for (ContentPart part : message.parts()) {
+                if (part.holdsImage()) {
+                    content.addObject().put("type", "input_image").put("image_url", part.url());
+                } else {
+                    content.addObject().put("type", "input_text").put("text", part.text());
+                }
+            }
+        } else if (message.toolCalls().isEmpty() || !message.content().isEmpty()) {
             input.addObject().put("role", message.role()).put("content", message.content());
         }
         for (ChatMessage.ToolCall call : message.toolCalls()) {

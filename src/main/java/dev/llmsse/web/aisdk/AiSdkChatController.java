@@ -34,7 +34,7 @@ record AiSdkChatController(StreamService streams, UiChatRequests requests, Activ
     @PostMapping(path = "/api/chat", consumes = MediaType.APPLICATION_JSON_VALUE)
     Mono<ResponseEntity<?>> chat(@RequestBody UiChatRequest body, ServerWebExchange exchange) {
         return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.validate(body));
+            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.validate(body, exchange));
             return streams.createSession(validated.model(), validated.request(), caller.id())
                     // The chat points at the session before a byte of the answer leaves, so that a client cut
                     // after its first chunk always finds it again.

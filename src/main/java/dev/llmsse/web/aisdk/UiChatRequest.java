@@ -33,16 +33,17 @@ record UiChatRequest(String id, List<UiMessage> messages, String trigger, String
     }
 
     /**
-     * One part of a UI message: {@code text} for {@code text} and {@code reasoning} parts; the rest for tool
-     * parts ({@code tool-<name>}, {@code dynamic-tool}), as the AI SDK keeps a tool call in its message.
+     * One part of a UI message: {@code text} for {@code text} and {@code reasoning} parts, {@code mediaType} and
+     * {@code url} for {@code file} parts; the rest for tool parts ({@code tool-<name>}, {@code dynamic-tool}), as
+     * the AI SDK keeps a tool call in its message.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record UiPart(String type, String text, String toolCallId, String toolName, String state, JsonNode input,
-            JsonNode output, String errorText) {
+    record UiPart(String type, String text, String mediaType, String url, String toolCallId, String toolName,
+            String state, JsonNode input, JsonNode output, String errorText) {
 
         /** A part with text only (text, reasoning, step-start). */
         UiPart(String type, String text) {
-            this(type, text, null, null, null, null, null, null);
+            this(type, text, null, null, null, null, null, null, null, null);
         }
     }
 }

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
 import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
 import dev.llmsse.web.ToolRequests;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Translates the AI SDK's request into our conversation, then lets {@link ChatRequests} apply the checks every
@@ -37,6 +39,11 @@ class UiChatRequests {
     }
 
     /** The validated request, with its model resolved; throws the 400 and 413 answers of every door. */
+    ChatRequests.Validated validate(UiChatRequest body, ServerWebExchange exchange) {
+        return requests.requireBodyWithin(exchange, validate(body));
+    }
+
+    /** The same, the body's size unchecked. */
     ChatRequests.Validated validate(UiChatRequest body) {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
@@ -80,22 +87,28 @@ class UiChatRequests {
             if (part == null || part.type() == null) {
                 throw new BadRequestException("every part needs a type");
             }
-            if ("file".equals(part.type())) {
-                throw new BadRequestException("file parts are not supported by this gateway yet: send text");
+            if ("file".equals(part.type()) && "assistant".equals(message.role())) {
+                throw new BadRequestException("file parts are accepted in user messages only");
             }
         }
         if ("assistant".equals(message.role())) {
             return UiAssistantTurns.of(message.parts());
         }
         StringBuilder text = new StringBuilder();
+        List<ContentPart> parts = new ArrayList<>();
         for (UiChatRequest.UiPart part : message.parts()) {
             if ("text".equals(part.type())) {
                 text.append(textOf(part));
+                parts.add(ContentPart.text(part.text()));
+            } else if ("file".equals(part.type())) {
+                parts.add(image(part));
             } else if (UiAssistantTurns.isTool(part.type())) {
                 throw new BadRequestException("only assistant messages may carry tool parts");
             }
         }
-        return List.of(new ChatMessage(message.role(), text.toString()));
+        return List.of(parts.stream().anyMatch(ContentPart::holdsImage)
+                ? new ChatMessage(message.role(), text.toString(), List.of(), null, parts)
+                : new ChatMessage(message.role(), text.toString()));
     }
 
     /** A text part's text; 400 when it has none. */
@@ -104,5 +117,13 @@ class UiChatRequests {
             throw new BadRequestException("a text part needs its text");
         }
         return part.text();
+    }
+
+    /** A file part that is an image ({@code mediaType image/…}) by URL; other files are not carried. */
+    private static ContentPart image(UiChatRequest.UiPart part) {
+        if (part.mediaType() == null || !part.mediaType().startsWith("image/") || part.url() == null) {
+            throw new BadRequestException("file parts are accepted only as images (mediaType image/…, with a url)");
+        }
+        return ContentPart.image(part.url());
     }
 }

@@ -36,7 +36,7 @@ record AnthropicController(StreamService streams, AnswerService answers, Message
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
             ServerWebExchange exchange) {
         return callers.of(exchange).flatMap(caller -> {
-            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.translate(body));
+            ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.translate(body, exchange));
             return body.streaming() ? stream(validated, caller.id(), lastEventId, exchange.getResponse())
                     : answer(validated, caller.id());
         });

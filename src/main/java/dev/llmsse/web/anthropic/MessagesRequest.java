@@ -20,7 +20,9 @@ record MessagesRequest(
         Double temperature,
         Boolean stream,
         JsonNode tools,
-        @JsonProperty("tool_choice") JsonNode toolChoice) {
+        @JsonProperty("tool_choice") JsonNode toolChoice,
+        @JsonProperty("output_config") JsonNode outputConfig,
+        @JsonProperty("output_format") JsonNode outputFormat) {
 
     /** Whether the client asked for a stream ({@code "stream": true}). */
     boolean streaming() {

@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
+import dev.llmsse.web.ResponseFormats;
 
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
 
 import tools.jackson.databind.JsonNode;
 
@@ -34,6 +38,11 @@ class MessagesRequests {
     }
 
     /** The validated request, with its model resolved; throws 400 or 413 exceptions. */
+    ChatRequests.Validated translate(MessagesRequest body, ServerWebExchange exchange) {
+        return requests.requireBodyWithin(exchange, translate(body));
+    }
+
+    /** The same, the body's size unchecked. */
     ChatRequests.Validated translate(MessagesRequest body) {
         if (body == null) {
             throw new BadRequestException("a JSON body is required");
@@ -52,8 +61,26 @@ class MessagesRequests {
         conversation.addAll(messages(body.messages()));
         ChatRequests.Validated validated = requests.fromMessages(body.model(), conversation, body.maxTokens(),
                 body.temperature());
-        return requests.withTools(validated, AnthropicTools.tools(body.tools()),
+        validated = requests.withTools(validated, AnthropicTools.tools(body.tools()),
                 AnthropicTools.choice(body.toolChoice()));
+        return requests.withResponseFormat(validated, responseFormat(body));
+    }
+
+    /**
+     * Structured outputs: {@code output_config.format}, or the beta's {@code output_format}, both
+     * {@code {type: "json_schema", schema}}; null when the request has neither.
+     */
+    private static ResponseFormat responseFormat(MessagesRequest body) {
+        boolean beta = !present(body.outputConfig()) || !body.outputConfig().has("format");
+        String where = beta ? "output_format" : "output_config.format";
+        JsonNode format = beta ? body.outputFormat() : body.outputConfig().get("format");
+        if (!present(format)) {
+            return null;
+        }
+        if (!"json_schema".equals(format.path("type").asString(""))) {
+            throw new BadRequestException(where + ".type: must be json_schema");
+        }
+        return ResponseFormats.schema(format.get("schema"), null, null, where);
     }
 
     /** A string, or a list of text blocks joined by newlines; null when absent. */
@@ -102,6 +129,7 @@ class MessagesRequests {
             throw new BadRequestException(where + ".content: must be a string or a list of content blocks");
         }
         List<String> texts = new ArrayList<>();
+        List<ContentPart> parts = new ArrayList<>();
         List<ChatMessage.ToolCall> calls = new ArrayList<>();
         List<ChatMessage> results = new ArrayList<>();
         boolean assistant = "assistant".equals(message.role());
@@ -112,18 +140,31 @@ class MessagesRequests {
                 case "thinking", "redacted_thinking" -> { }
                 case "tool_use" -> calls.add(ToolBlocks.call(block, at, assistant));
                 case "tool_result" -> results.add(ToolBlocks.result(block, at, assistant));
-                default -> texts.add(textBlock(block, at));
+                case "image" -> parts.add(ContentPart.image(ImageBlocks.url(requireUser(block, at, assistant), at)));
+                default -> {
+                    texts.add(textBlock(block, at));
+                    parts.add(ContentPart.text(texts.get(texts.size() - 1)));
+                }
             }
         }
         String text = String.join("\n", texts);
         if (assistant) {
             return texts.isEmpty() && calls.isEmpty() ? List.of() : List.of(ChatMessage.assistantCalling(text, calls));
         }
+        boolean images = parts.size() > texts.size();
         List<ChatMessage> turns = new ArrayList<>(results);
-        if (!texts.isEmpty() || results.isEmpty()) {
-            turns.add(new ChatMessage("user", text));
+        if (!texts.isEmpty() || images || results.isEmpty()) {
+            turns.add(images ? ChatMessage.ofParts("user", parts) : new ChatMessage("user", text));
         }
         return turns;
+    }
+
+    /** An image block, refused in an assistant message: images go to a model, never come from one here. */
+    private static JsonNode requireUser(JsonNode block, String where, boolean assistant) {
+        if (assistant) {
+            throw new BadRequestException(where + ".type: image blocks are accepted in user messages only");
+        }
+        return block;
     }
 
     /** A {@code {"type": "text", "text": …}} block's text; any other block is refused. */

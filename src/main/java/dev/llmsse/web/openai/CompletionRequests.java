@@ -4,10 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
+import dev.llmsse.chat.ContentPart;
+import dev.llmsse.chat.ResponseFormat;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.security.Caller;
 import dev.llmsse.security.Callers;
+import dev.llmsse.web.BadRequestException;
 import dev.llmsse.web.ChatRequests;
+import dev.llmsse.web.ResponseFormats;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -19,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Translates OpenAI's request shape into our conversation, then lets {@link ChatRequests} apply the checks every
  * door shares (roles, sizes, Unicode, model, temperature, tools). What the core cannot carry yet is refused with a
- * clear 400 rather than dropped: the deprecated {@code functions}, structured output, more than one choice,
+ * clear 400 rather than dropped: the deprecated {@code functions}, JSON mode, more than one choice,
  * non-text content parts. Dropping them would answer a different question than the one asked.
  */
 @Component
@@ -40,7 +44,7 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
     /** Who asks and what, validated; errors with the 400, 403 or 413 the request deserves. */
     Mono<Admitted> admit(CompletionRequest body, ServerWebExchange exchange) {
         return callers.of(exchange).map(caller -> new Admitted(caller,
-                ChatRequests.allowedFor(caller, translate(body))));
+                ChatRequests.allowedFor(caller, requests.requireBodyWithin(exchange, translate(body)))));
     }
 
     /** The validated request, with its model resolved; throws 400 or 413 exceptions. */
@@ -49,13 +53,36 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
             throw InvalidCompletionRequest.invalid(null, "a JSON body is required");
         }
         refuseToolsAndFormats(body);
+        ResponseFormat format = responseFormat(body.responseFormat());
         if (body.n() != null && body.n() != 1) {
             throw InvalidCompletionRequest.unsupported("n", "only one choice is supported: send n = 1 or leave it out");
         }
         ChatRequests.Validated validated = requests.fromMessages(body.model(), messages(body.messages()),
                 maxTokens(body), body.temperature());
-        return requests.withTools(validated, CompletionTools.tools(body.tools()),
+        validated = requests.withTools(validated, CompletionTools.tools(body.tools()),
                 CompletionTools.choice(body.toolChoice()));
+        return requests.withResponseFormat(validated, format);
+    }
+
+    /**
+     * {@code {type: "json_schema", json_schema: {name, schema, strict}}} is carried; {@code text} is the default;
+     * JSON mode ({@code json_object}) is refused: not every provider has it, and a schema says more.
+     */
+    private static ResponseFormat responseFormat(JsonNode format) {
+        if (!present(format) || format.isObject() && "text".equals(format.path("type").asString(null))) {
+            return null;
+        }
+        if (!format.isObject() || !"json_schema".equals(format.path("type").asString(null))) {
+            throw InvalidCompletionRequest.unsupported("response_format", "response_format must be {\"type\": "
+                    + "\"json_schema\", \"json_schema\": {…}} or {\"type\": \"text\"} (no JSON mode: send a schema)");
+        }
+        JsonNode schema = format.path("json_schema");
+        try {
+            return ResponseFormats.schema(schema.get("schema"), schema.get("name"), schema.get("strict"),
+                    "response_format.json_schema");
+        } catch (BadRequestException invalid) {
+            throw InvalidCompletionRequest.invalid("response_format", invalid.getMessage());
+        }
     }
 
     private static void refuseToolsAndFormats(CompletionRequest body) {
@@ -64,11 +91,6 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
         }
         if (present(body.functionCall()) && !isOneOf(body.functionCall(), "none", "auto")) {
             throw InvalidCompletionRequest.unsupported("function_call", FUNCTIONS_UNSUPPORTED);
-        }
-        JsonNode format = body.responseFormat();
-        if (present(format) && !(format.isObject() && "text".equals(format.path("type").asString(null)))) {
-            throw InvalidCompletionRequest.unsupported("response_format",
-                    "only response_format {\"type\": \"text\"} is supported yet (no JSON mode or schema)");
         }
     }
 
@@ -113,8 +135,41 @@ record CompletionRequests(ChatRequests requests, Callers callers, int maxTokensC
             default -> throw InvalidCompletionRequest.invalid(where + ".role",
                     where + ".role must be system, developer, user, assistant or tool");
         };
+        if ("user".equals(role) && hasImageParts(message.content())) {
+            return ChatMessage.ofParts(role, parts(message.content(), where + ".content"));
+        }
         String text = text(message.content(), where + ".content");
         return "tool".equals(role) ? ChatMessage.toolResult(message.toolCallId(), text) : new ChatMessage(role, text);
+    }
+
+    private static boolean hasImageParts(JsonNode content) {
+        if (content == null || !content.isArray()) {
+            return false;
+        }
+        for (JsonNode part : content) {
+            if ("image_url".equals(part.path("type").asString(null))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A user turn's text and {@code image_url} parts ({@code {type: "image_url", image_url: {url, detail?}}}). */
+    private static List<ContentPart> parts(JsonNode content, String where) {
+        List<ContentPart> parts = new ArrayList<>(content.size());
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            String type = part.path("type").asString(null);
+            if ("image_url".equals(type) && part.path("image_url").path("url").isString()) {
+                parts.add(ContentPart.image(part.path("image_url").path("url").asString()));
+            } else if ("text".equals(type) && part.path("text").isString()) {
+                parts.add(ContentPart.text(part.path("text").asString()));
+            } else {
+                throw InvalidCompletionRequest.unsupported(where + "[" + i + "]",
+                        "only text and image_url content parts are supported");
+            }
+        }
+        return parts;
     }
 
     /** A string, or the text parts of a list joined by newlines; any other part is refused. */

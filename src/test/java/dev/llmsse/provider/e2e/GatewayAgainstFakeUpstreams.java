@@ -51,6 +51,7 @@ abstract class GatewayAgainstFakeUpstreams {
         registry.add("gateway.providers.first-token-timeout", () -> "1s");
         registry.add("gateway.stream.idle-timeout", () -> "3s");
         registry.add("gateway.models.aliases.smart", () -> "openai/flaky-model,anthropic/claude-test");
+        registry.add("gateway.limits.text-only-models", () -> "ollama/text-only,openai/gpt-3.5-turbo");
     }
 
     /** A frame as the client sees it; pings and the leading retry hint are left out. */

@@ -66,7 +66,8 @@ class UiAssistantTurnsTest {
 
     private static UiChatRequest.UiPart tool(String type, String toolName, String id, String state, String input,
             String output, String errorText) {
-        return new UiChatRequest.UiPart(type, null, id, toolName, state, json(input), json(output), errorText);
+        return new UiChatRequest.UiPart(type, null, null, null, id, toolName, state, json(input), json(output),
+                errorText);
     }
 
     private static JsonNode json(String text) {

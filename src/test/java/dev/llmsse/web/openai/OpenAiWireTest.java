@@ -116,7 +116,7 @@ class OpenAiWireTest {
         tool_choice required       | {"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"} | 400 | bad_request           |
         tool_choice of no shape    | {"messages":[{"role":"user","content":"hi"}],"tool_choice":{"type":"function"}} | 400 | invalid_value | tool_choice
         JSON mode                  | {"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"json_object"}} | 400 | unsupported_parameter | response_format
-        an image part              | {"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]} | 400 | unsupported_parameter | messages[0].content[0]
+        an audio part              | {"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]} | 400 | unsupported_parameter | messages[0].content[0]
         two choices                | {"messages":[{"role":"user","content":"hi"}],"n":2}              | 400 | unsupported_parameter | n
         max_tokens 0               | {"messages":[{"role":"user","content":"hi"}],"max_tokens":0}     | 400 | invalid_value         | max_tokens
         an unknown role            | {"messages":[{"role":"robot","content":"hi"}]}                   | 400 | invalid_value         | messages[0].role
