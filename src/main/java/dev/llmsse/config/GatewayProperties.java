@@ -232,7 +232,7 @@ public record GatewayProperties(
      * @param retry                 retries before the first token
      */
     public record Providers(
-            @DefaultValue @Valid @NotNull Echo echo,
+            @DefaultValue @Valid @NotNull ProviderSettings.Echo echo,
             @DefaultValue @Valid @NotNull ProviderSettings.OpenAi openai,
             @DefaultValue @Valid @NotNull ProviderSettings.OpenAiResponses openaiResponses,
             @DefaultValue @Valid @NotNull ProviderSettings.Anthropic anthropic,
@@ -247,22 +247,5 @@ public record GatewayProperties(
             @DefaultValue("0s") @NotNull @DurationMin(nanos = 0) Duration firstTokenTimeout,
             @DefaultValue @Valid @NotNull ProviderSettings.Retry retry) {
 
-    }
-
-    /**
-     * The built-in echo provider, shaped by configuration so that tests and benchmarks can form a stream.
-     *
-     * @param tokenDelay      pause between tokens
-     * @param firstTokenDelay pause before the first token
-     * @param tokens          if set, emit exactly this many tokens, cycling the prompt's words
-     * @param models          optional allow-list of model names
-     * @param reasoningTokens  reasoning deltas (one block) before the answer, paced like tokens; 0 for none
-     */
-    public record Echo(
-            @DefaultValue("60ms") @NotNull @DurationMin(nanos = 0) Duration tokenDelay,
-            @DefaultValue("0ms") @NotNull @DurationMin(nanos = 0) Duration firstTokenDelay,
-            @Min(1) Integer tokens,
-            List<String> models,
-            @DefaultValue("0") @Min(0) int reasoningTokens) {
     }
 }

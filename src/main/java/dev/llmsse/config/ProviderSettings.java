@@ -162,4 +162,21 @@ public final class ProviderSettings {
         return name + "[baseUrl=" + baseUrl + ", apiKey=" + (hasText(apiKey) ? "******" : "(unset)")
                 + ", enabled=" + enabled + "]";
     }
+
+    /**
+     * The built-in echo provider, shaped by configuration so that tests and benchmarks can form a stream.
+     *
+     * @param tokenDelay      pause between tokens
+     * @param firstTokenDelay pause before the first token
+     * @param tokens          if set, emit exactly this many tokens, cycling the prompt's words
+     * @param models          optional allow-list of model names
+     * @param reasoningTokens  reasoning deltas (one block) before the answer, paced like tokens; 0 for none
+     */
+    public record Echo(
+            @DefaultValue("60ms") @NotNull @DurationMin(nanos = 0) Duration tokenDelay,
+            @DefaultValue("0ms") @NotNull @DurationMin(nanos = 0) Duration firstTokenDelay,
+            @Min(1) Integer tokens,
+            List<String> models,
+            @DefaultValue("0") @Min(0) int reasoningTokens) {
+    }
 }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.ProviderSettings;
 import dev.llmsse.provider.ChatProvider;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +33,7 @@ class EchoProvider implements ChatProvider {
     private static final String PREFIX = "You said: ";
     private static final String REASONING_PREFIX = "Thinking about ";
 
-    private final GatewayProperties.Echo settings;
+    private final ProviderSettings.Echo settings;
     private final Scheduler timer;
 
     @Autowired
@@ -40,7 +41,7 @@ class EchoProvider implements ChatProvider {
         this(properties.providers().echo(), Schedulers.parallel());
     }
 
-    EchoProvider(GatewayProperties.Echo settings, Scheduler timer) {
+    EchoProvider(ProviderSettings.Echo settings, Scheduler timer) {
         this.settings = settings;
         this.timer = timer;
     }

@@ -10,6 +10,7 @@ import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.config.ProviderSettings;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +27,7 @@ class EchoProviderTest {
     void answersWithWordAndWhitespaceTokensPacedByTheConfiguredDelays() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ofSeconds(1), null, null, 0), time);
+                new ProviderSettings.Echo(Duration.ofMillis(60), Duration.ofSeconds(1), null, null, 0), time);
 
         StepVerifier.withVirtualTime(() -> echo.stream(ask("Hello  world\n")), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
@@ -48,7 +49,7 @@ class EchoProviderTest {
     void reasoningTokensComeAsOneBlockBeforeTheAnswerPacedLikeTokensAndCountedInTheUsage() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ofMillis(60), Duration.ZERO, 2, null, 3), time);
+                new ProviderSettings.Echo(Duration.ofMillis(60), Duration.ZERO, 2, null, 3), time);
 
         StepVerifier.withVirtualTime(() -> echo.stream(ask("hi")), () -> time, Long.MAX_VALUE)
                 .expectSubscription()
@@ -76,7 +77,7 @@ class EchoProviderTest {
     @Test
     void aFixedTokenCountCyclesThePromptsWords() {
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ZERO, Duration.ZERO, 5, null, 0), VirtualTimeScheduler.create());
+                new ProviderSettings.Echo(Duration.ZERO, Duration.ZERO, 5, null, 0), VirtualTimeScheduler.create());
 
         assertThat(echo.tokensFor("a b")).containsExactly("a", " ", "b", "a", " ");
     }
@@ -85,7 +86,7 @@ class EchoProviderTest {
     void cancellingStopsProduction() {
         VirtualTimeScheduler time = VirtualTimeScheduler.create();
         EchoProvider echo = new EchoProvider(
-                new GatewayProperties.Echo(Duration.ofMillis(10), Duration.ZERO, 1000, null, 0), time);
+                new ProviderSettings.Echo(Duration.ofMillis(10), Duration.ZERO, 1000, null, 0), time);
         AtomicInteger produced = new AtomicInteger();
 
         var subscription = echo.stream(ask("x")).doOnNext(event -> produced.incrementAndGet()).subscribe();
