@@ -144,11 +144,21 @@ class NginxIT {
     void aCutClientResumesThroughNginxOnEitherReplicaWithNothingLostOrRepeated() throws Exception {
         double hitsOnABefore = resumeHits(a);
         double hitsOnBBefore = resumeHits(b);
-        for (int round = 0; round < 6; round++) {
+        // Round robin alternates per nginx worker, so one answer and one resume per round could send every
+        // resume to the same replica: odd rounds put one more request between them to shift the turn. Rounds go
+        // on (at least 6, at most 16) until each replica has served a resume.
+        for (int round = 0; round < 16; round++) {
+            if (round >= 6 && resumeHits(a) > hitsOnABefore && resumeHits(b) > hitsOnBBefore) {
+                break;
+            }
             String path = path(PROMPT + " round " + round);
             List<Frame> first;
             try (RawSseConnection client = RawSseConnection.get(nginx.port(), path).readHeaders(Duration.ofSeconds(5))) {
                 first = SseFrames.tokens(client.readUntil(body -> SseFrames.tokens(body).size() >= 5)).subList(0, 5);
+            }
+            if (round % 2 == 1) {
+                WebClient.create("http://127.0.0.1:" + nginx.port()).get().uri("/actuator/health").retrieve()
+                        .toBodilessEntity().block(Duration.ofSeconds(5));
             }
             List<Frame> all = new ArrayList<>(first);
             all.addAll(resume(path, first.get(4).id()));
