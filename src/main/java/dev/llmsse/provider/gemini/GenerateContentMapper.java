@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.CachedTokens;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
@@ -95,7 +96,8 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
         Long thoughts = WireJson.number(metadata, "thoughtsTokenCount");
         Long output = candidates == null && thoughts == null ? null
                 : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
-        usage = new StreamEvent.Usage(WireJson.number(metadata, "promptTokenCount"), output, thoughts);
+        usage = CachedTokens.apart(WireJson.number(metadata, "promptTokenCount"), output, thoughts,
+                WireJson.number(metadata, "cachedContentTokenCount"));
     }
 
     static String finishReason(String reason) {

@@ -88,7 +88,7 @@ final class ChunkStream {
         }
         if (frame instanceof DoorFrame.Done done) {
             String finish = chunks().finish(Usage.finishReason(done.finishReason()), takeRole());
-            String last = chunks().usage(Usage.of(done.inputTokens(), done.outputTokens(), done.reasoningTokens()));
+            String last = chunks().usage(Usage.of(done.usage()));
             return event(null, finish) + event(id, last) + DONE;
         }
         if (frame instanceof DoorFrame.Failed failed) {
