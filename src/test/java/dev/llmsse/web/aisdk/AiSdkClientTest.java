@@ -149,6 +149,10 @@ class AiSdkClientTest {
         assertThat(result.path("stopStatus").asInt()).isEqualTo(204);
         JsonNode answer = assistant(result.path("final"));
         assertThat(Parts.ofUiMessage(answer).text()).startsWith(before);
+        // Stopped before the provider's own usage: the output tokens the gateway counted, marked estimated.
+        JsonNode usage = answer.path("metadata").path("usage");
+        assertThat(usage.path("estimated").asBoolean()).as("usage in %s", answer).isTrue();
+        assertThat(usage.path("outputTokens").asLong()).isPositive();
         assertThat(result.path("resumeAfterEnd").asString()).isEqualTo("none");
         FakeUpstream.Recorded upstream = UPSTREAM.requests().stream()
                 .filter(request -> request.uri().startsWith(path)).findFirst().orElseThrow();
