@@ -40,8 +40,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * Issue 15, item 5 and acceptance 4: an answer that ends short (a stop, a client gone for good, an idle provider,
  * a provider that cuts its stream) ends with a terminal frame carrying the usage known so far: the input and cache
- * tokens Anthropic gave in {@code message_start}, apart from each other, and the output tokens the gateway
- * counted, marked {@code estimated}. The token limit is settled with that same output count: each test reserves
+ * tokens Anthropic gave in {@code message_start} (Gemini in its first chunk), apart from each other, and the output
+ * tokens the gateway counted, marked {@code estimated}. The token limit is settled with that same output count: each test reserves
  * {@value #RESERVED} tokens and reads what the real limiter gave back to its token bucket.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -73,6 +73,8 @@ class UsageNeverLostTest {
     static void upstream(DynamicPropertyRegistry registry) {
         registry.add("gateway.providers.anthropic.base-url", () -> UPSTREAM.url(""));
         registry.add("gateway.providers.anthropic.api-key", () -> "sk-ant-usage-test");
+        registry.add("gateway.providers.gemini.base-url", () -> UPSTREAM.url(""));
+        registry.add("gateway.providers.gemini.api-key", () -> "gemini-usage-test");
     }
 
     @AfterAll
@@ -151,6 +153,27 @@ class UsageNeverLostTest {
         assertSettledWith(client, 3);
     }
 
+    /** Gemini gives its prompt and cache counts in every chunk: a cut answer has them from the first one. */
+    @Test
+    void aGeminiAnswerCutMidwayHasItsPromptCountsFromTheFirstChunk() {
+        String chunk = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"%s\"}]}}],"
+                + "\"usageMetadata\":{\"promptTokenCount\":8,\"cachedContentTokenCount\":3,\"totalTokenCount\":8}}\n\n";
+        String body = String.format(chunk, "One") + String.format(chunk, " two");
+        UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream",
+                List.of(body.getBytes(StandardCharsets.UTF_8))));
+        String client = "10.15.0.5";
+
+        List<ServerSentEvent<String>> frames = follow(session(client, "gemini/gemini-test"), client, null)
+                .collectList().block(Duration.ofSeconds(10));
+
+        JsonNode error = terminal(frames);
+        assertThat(error.path("error").path("code").asString()).isEqualTo("truncated");
+        // The cached tokens are taken out of Gemini's prompt count and reported apart.
+        assertThat(error.path("usage").toString())
+                .isEqualTo("{\"inputTokens\":5,\"outputTokens\":2,\"cacheReadTokens\":3,\"estimated\":true}");
+        assertSettledWith(client, 2);
+    }
+
     /** What the limiter gave back of the reservation is what was not used: the terminal frame's output tokens. */
     private void assertSettledWith(String client, long outputTokens) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -178,8 +201,12 @@ class UsageNeverLostTest {
     }
 
     private String session(String client) {
+        return session(client, "anthropic/claude-test");
+    }
+
+    private String session(String client, String model) {
         byte[] created = web(client).post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "anthropic/claude-test", "maxTokens", RESERVED,
+                .bodyValue(Map.of("model", model, "maxTokens", RESERVED,
                         "messages", List.of(Map.of("role", "user", "content", "hi"))))
                 .retrieve().bodyToMono(byte[].class).block(Duration.ofSeconds(10));
         return WireJson.parse(created).path("id").asString();
