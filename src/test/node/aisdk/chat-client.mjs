@@ -119,6 +119,8 @@ function normalized(message) {
   return {
     id: message.id,
     role: message.role,
+    // The gateway puts the answer's usage here (messageMetadata.usage), as useChat's message.metadata.usage.
+    metadata: message.metadata ?? null,
     parts: message.parts.map(part => {
       if (part.type === 'text' || part.type === 'reasoning') {
         return { type: part.type, text: part.text, state: part.state };

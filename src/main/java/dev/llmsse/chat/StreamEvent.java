@@ -51,17 +51,54 @@ public sealed interface StreamEvent {
     record Done(String finishReason, Usage usage) implements StreamEvent {
     }
 
-    /** The answer ended with an error; what was delivered before stays delivered. */
-    record Failed(String code, String message, boolean retryable) implements StreamEvent {
+    /**
+     * The answer ended with an error; what was delivered before stays delivered. {@code usage} is what was known
+     * of it when it failed (null when nothing was).
+     */
+    record Failed(String code, String message, boolean retryable, Usage usage) implements StreamEvent {
+
+        /** A failure before anything is known of its usage; the gateway adds what it knows when it logs it. */
+        public Failed(String code, String message, boolean retryable) {
+            this(code, message, retryable, null);
+        }
+
+        public Failed withUsage(Usage known) {
+            return new Failed(code, message, retryable, known);
+        }
     }
 
     /**
-     * Token counts as reported by the provider; a count the provider did not report is null.
-     *
-     * @param inputTokens     prompt tokens
-     * @param outputTokens    generated tokens
-     * @param reasoningTokens reasoning tokens, where reported
+     * Counts a provider reports before its end (Anthropic's input tokens in {@code message_start}), so that an
+     * answer cut short still knows them. Never sent to clients: the terminal frame carries them. A provider emits
+     * it together with its first piece of answer, so that it never counts as the first token.
      */
-    record Usage(Long inputTokens, Long outputTokens, Long reasoningTokens) {
+    record UsageSoFar(Usage usage) implements StreamEvent {
+    }
+
+    /**
+     * Token counts; a count nobody knows is null. Cache tokens are reported apart from, not folded into, the input
+     * tokens: {@code inputTokens} are the prompt tokens that were neither read from nor written to a cache.
+     *
+     * @param inputTokens      prompt tokens, without the cache tokens
+     * @param outputTokens     generated tokens
+     * @param reasoningTokens  reasoning tokens, where reported
+     * @param cacheReadTokens  prompt tokens read from the provider's cache, where reported
+     * @param cacheWriteTokens prompt tokens written to the provider's cache, where reported
+     * @param estimated        whether the gateway counted the output tokens (one per delta) because the provider
+     *                         did not report them (a stop, cancel, timeout or failure before its final usage)
+     */
+    record Usage(Long inputTokens, Long outputTokens, Long reasoningTokens, Long cacheReadTokens,
+            Long cacheWriteTokens, boolean estimated) {
+
+        /** Counts as a provider reports them, without cache tokens. */
+        public Usage(Long inputTokens, Long outputTokens, Long reasoningTokens) {
+            this(inputTokens, outputTokens, reasoningTokens, null, null, false);
+        }
+
+        /** Counts as a provider reports them, with its cache tokens apart. */
+        public Usage(Long inputTokens, Long outputTokens, Long reasoningTokens, Long cacheReadTokens,
+                Long cacheWriteTokens) {
+            this(inputTokens, outputTokens, reasoningTokens, cacheReadTokens, cacheWriteTokens, false);
+        }
     }
 }

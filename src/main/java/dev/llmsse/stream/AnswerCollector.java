@@ -24,6 +24,8 @@ final class AnswerCollector {
         if (event instanceof StreamEvent.Token token) {
             text.append(token.text());
             deltas++;
+        } else if (event instanceof StreamEvent.ReasoningDelta) {
+            deltas++; // reasoning tokens are output tokens too, as GenerationLog counts them
         } else if (event instanceof StreamEvent.ToolCallStart start) {
             toolCalls.put(start.index(), new ToolCallParts(start.id(), start.name(), new StringBuilder()));
         } else if (event instanceof StreamEvent.ToolCallDelta delta) {

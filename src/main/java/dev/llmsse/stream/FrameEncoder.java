@@ -51,8 +51,8 @@ final class FrameEncoder {
             return logged(seq, null, new DoneFrame(true, done.finishReason(), usage(done.usage())), true);
         }
         if (event instanceof StreamEvent.Failed failed) {
-            return logged(seq, null,
-                    new ErrorFrame(new ErrorBody(failed.code(), failed.message(), failed.retryable())), true);
+            return logged(seq, null, new ErrorFrame(new ErrorBody(failed.code(), failed.message(),
+                    failed.retryable()), usage(failed.usage())), true);
         }
         throw new IllegalArgumentException("unmapped stream event " + event.getClass().getSimpleName());
     }
@@ -76,7 +76,8 @@ final class FrameEncoder {
 
     private static UsageFrame usage(StreamEvent.Usage usage) {
         return usage == null ? null
-                : new UsageFrame(usage.inputTokens(), usage.outputTokens(), usage.reasoningTokens());
+                : new UsageFrame(usage.inputTokens(), usage.outputTokens(), usage.reasoningTokens(),
+                        usage.cacheReadTokens(), usage.cacheWriteTokens(), usage.estimated() ? Boolean.TRUE : null);
     }
 
     record TokenFrame(String token) {
@@ -100,11 +101,15 @@ final class FrameEncoder {
     record DoneFrame(boolean done, String finishReason, UsageFrame usage) {
     }
 
+    /** Counts nobody knows are left out; {@code estimated} is there only when true. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record UsageFrame(Long inputTokens, Long outputTokens, Long reasoningTokens) {
+    record UsageFrame(Long inputTokens, Long outputTokens, Long reasoningTokens, Long cacheReadTokens,
+            Long cacheWriteTokens, Boolean estimated) {
     }
 
-    record ErrorFrame(ErrorBody error) {
+    /** {@code usage}: what was known when the answer failed, absent when nothing was. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ErrorFrame(ErrorBody error, UsageFrame usage) {
     }
 
     record ErrorBody(String code, String message, boolean retryable) {

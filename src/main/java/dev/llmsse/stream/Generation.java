@@ -216,12 +216,16 @@ final class Generation {
         StreamEvent next = event;
         timers.touch();
         log.count(event);
+        if (event instanceof StreamEvent.UsageSoFar) {
+            return; // kept for the terminal frame, not a frame of its own
+        }
         if (!event.terminal() && log.full()) {
             cancelUpstream();
             next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
         }
         if (next.terminal()) {
             state = State.FINISHED;
+            next = log.withUsageSoFar(next);
         }
         LoggedEvent logged = log.append(next);
         if (logged.terminal()) {

@@ -22,6 +22,8 @@ final class GenerationLog {
     private long lastSeq;
     private long deltas;
     private Long reportedOutputTokens;
+    /** What the provider told of its usage before its end (input and cache tokens), or null. */
+    private StreamEvent.Usage usageSoFar;
 
     GenerationLog(EventLog local, EventLog shared, int maxEvents) {
         this.local = local;
@@ -45,11 +47,33 @@ final class GenerationLog {
 
     /** Counts what the upstream sent, whether or not it is logged as sent. */
     void count(StreamEvent event) {
-        if (event instanceof StreamEvent.Token || event instanceof StreamEvent.ToolCallDelta) {
+        if (event instanceof StreamEvent.Token || event instanceof StreamEvent.ToolCallDelta
+                || event instanceof StreamEvent.ReasoningDelta) {
             deltas++;
+        } else if (event instanceof StreamEvent.UsageSoFar known) {
+            usageSoFar = known.usage();
         } else if (event instanceof StreamEvent.Done done && done.usage() != null) {
             reportedOutputTokens = done.usage().outputTokens();
         }
+    }
+
+    /**
+     * {@code terminal} with the usage known so far where it ends the answer short (a stop, or any failure) and
+     * carries none of its own: the input and cache tokens the provider told before its end, and the output
+     * tokens counted here, marked estimated. Nothing is added when nothing is known (a failure before any
+     * output, from a provider that tells nothing early). A normal end keeps the provider's own usage.
+     */
+    StreamEvent withUsageSoFar(StreamEvent terminal) {
+        boolean shortEnd = terminal instanceof StreamEvent.Failed failed && failed.usage() == null
+                || terminal instanceof StreamEvent.Done done && done.usage() == null && "stopped".equals(done.finishReason());
+        if (!shortEnd || (deltas == 0 && usageSoFar == null)) {
+            return terminal;
+        }
+        StreamEvent.Usage known = usageSoFar != null ? usageSoFar : new StreamEvent.Usage(null, null, null);
+        StreamEvent.Usage usage = new StreamEvent.Usage(known.inputTokens(), outputTokens(), null,
+                known.cacheReadTokens(), known.cacheWriteTokens(), reportedOutputTokens == null);
+        return terminal instanceof StreamEvent.Failed failed ? failed.withUsage(usage)
+                : new StreamEvent.Done("stopped", usage);
     }
 
     LoggedEvent append(StreamEvent event) {
@@ -69,7 +93,8 @@ final class GenerationLog {
 
     /**
      * Output tokens produced: as the provider reported them in its final usage, otherwise (a stop, a cancel,
-     * an error) the number of text and tool-argument deltas sent, each being at least one token.
+     * an error) the number of text, reasoning and tool-argument deltas sent, each being at least one token. The
+     * same number is in the terminal frame's usage ({@link #withUsageSoFar}) and settles the token limit.
      */
     long outputTokens() {
         return reportedOutputTokens != null ? reportedOutputTokens : deltas;

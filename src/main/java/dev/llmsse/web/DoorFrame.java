@@ -3,6 +3,7 @@ package dev.llmsse.web;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.stream.SseFrame;
 
 import reactor.core.publisher.Flux;
@@ -44,16 +45,29 @@ public sealed interface DoorFrame {
     record ReasoningDelta(String id, String text) implements DoorFrame {
     }
 
-    /** The answer ended; a count the provider did not report is null. */
-    record Done(String id, String finishReason, Long inputTokens, Long outputTokens, Long reasoningTokens)
-            implements DoorFrame {
+    /** The answer ended; {@code usage} is never null, and a count nobody knows is null in it. */
+    record Done(String id, String finishReason, StreamEvent.Usage usage) implements DoorFrame {
+
+        public Long inputTokens() {
+            return usage.inputTokens();
+        }
+
+        public Long outputTokens() {
+            return usage.outputTokens();
+        }
+
+        public Long reasoningTokens() {
+            return usage.reasoningTokens();
+        }
     }
 
     /**
      * The answer failed; without an id, the gateway ended this one client's stream rather than the answer
-     * ({@code slow_client}, {@code stalled}), and the client may resume from the last id it got.
+     * ({@code slow_client}, {@code stalled}), and the client may resume from the last id it got. {@code usage} is
+     * what was known when it failed, or null.
      */
-    record Failed(String id, String code, String message, boolean retryable) implements DoorFrame {
+    record Failed(String id, String code, String message, boolean retryable, StreamEvent.Usage usage)
+            implements DoorFrame {
     }
 
     /** A heartbeat. */
@@ -129,14 +143,15 @@ public sealed interface DoorFrame {
             }
             JsonNode payload = JSON.readTree(data);
             if (payload.path("done").asBoolean(false)) {
-                JsonNode usage = payload.path("usage");
-                return new Done(frame.id(), payload.path("finishReason").asString(null), count(usage, "inputTokens"),
-                        count(usage, "outputTokens"), count(usage, "reasoningTokens"));
+                StreamEvent.Usage usage = usage(payload.path("usage"));
+                return new Done(frame.id(), payload.path("finishReason").asString(null),
+                        usage == null ? new StreamEvent.Usage(null, null, null) : usage);
             }
             JsonNode error = payload.path("error");
             if (error.isObject()) {
                 return new Failed(frame.id(), error.path("code").asString("internal_error"),
-                        error.path("message").asString("the answer failed"), error.path("retryable").asBoolean(false));
+                        error.path("message").asString("the answer failed"), error.path("retryable").asBoolean(false),
+                        usage(payload.path("usage")));
             }
             return new Other(frame.id(), null);
         }
@@ -156,6 +171,16 @@ public sealed interface DoorFrame {
                 case "reasoning_delta" -> new ReasoningDelta(frame.id(), JSON.readTree(frame.data()).path("text").asString(""));
                 default -> new Other(frame.id(), frame.event());
             };
+        }
+
+        /** A frame's {@code usage} (docs/protocol.md), or null when it has none. */
+        private static StreamEvent.Usage usage(JsonNode usage) {
+            if (!usage.isObject()) {
+                return null;
+            }
+            return new StreamEvent.Usage(count(usage, "inputTokens"), count(usage, "outputTokens"),
+                    count(usage, "reasoningTokens"), count(usage, "cacheReadTokens"),
+                    count(usage, "cacheWriteTokens"), usage.path("estimated").asBoolean(false));
         }
 
         private static Long count(JsonNode usage, String field) {

@@ -45,6 +45,20 @@ class FrameEncoderTest {
                 .stringValue()).isEqualTo(text);
     }
 
+    @Test
+    void usageCarriesCacheTokensApartAndEstimatedOnlyWhenTrue() {
+        StreamEvent.Usage reported = new StreamEvent.Usage(25L, 30L, null, 10L, 5L);
+        assertThat(FrameEncoder.encode(1, new StreamEvent.Done("stop", reported)).data()).isEqualTo(
+                "{\"done\":true,\"finishReason\":\"stop\",\"usage\":{\"inputTokens\":25,\"outputTokens\":30,"
+                        + "\"cacheReadTokens\":10,\"cacheWriteTokens\":5}}");
+        StreamEvent.Usage counted = new StreamEvent.Usage(null, 3L, null, null, null, true);
+        assertThat(FrameEncoder.encode(2, new StreamEvent.Failed("truncated", "cut", true, counted)).data()).isEqualTo(
+                "{\"error\":{\"code\":\"truncated\",\"message\":\"cut\",\"retryable\":true},"
+                        + "\"usage\":{\"outputTokens\":3,\"estimated\":true}}");
+        assertThat(FrameEncoder.encode(3, new StreamEvent.Failed("auth", "no", false)).data())
+                .isEqualTo("{\"error\":{\"code\":\"auth\",\"message\":\"no\",\"retryable\":false}}");
+    }
+
     private static String viaMapper(String text) {
         return MAPPER.writeValueAsString(new FrameEncoder.TokenFrame(text));
     }

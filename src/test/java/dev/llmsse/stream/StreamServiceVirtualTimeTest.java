@@ -87,7 +87,8 @@ class StreamServiceVirtualTimeTest {
         time.advanceTimeBy(Duration.ofMillis(1));
         assertThat(cancelled).as("nobody re-attached within the grace").isTrue();
         assertThat(lastFrame(service, id).data()).isEqualTo(
-                "{\"error\":{\"code\":\"cancelled\",\"message\":\"no client was attached any more\",\"retryable\":true}}");
+                "{\"error\":{\"code\":\"cancelled\",\"message\":\"no client was attached any more\",\"retryable\":true},"
+                        + "\"usage\":{\"outputTokens\":21,\"estimated\":true}}");
         assertThat(subscriptions).hasValue(1);
     }
 
@@ -150,7 +151,8 @@ class StreamServiceVirtualTimeTest {
 
         StepVerifier.withVirtualTime(() -> dataOf(service, failing), () -> time, 100)
                 .expectNext("{\"token\":\"a\"}")
-                .expectNext("{\"error\":{\"code\":\"upstream_unavailable\",\"message\":\"provider failed\",\"retryable\":true}}")
+                .expectNext("{\"error\":{\"code\":\"upstream_unavailable\",\"message\":\"provider failed\",\"retryable\":true},"
+                        + "\"usage\":{\"outputTokens\":1,\"estimated\":true}}")
                 .verifyComplete();
     }
 
@@ -252,7 +254,8 @@ class StreamServiceVirtualTimeTest {
                 })
                 .thenAwait(Duration.ofMillis(10_500))
                 .expectNextCount(10)
-                .expectNext("{\"error\":{\"code\":\"shutdown\",\"message\":\"the gateway is shutting down; retry\",\"retryable\":true}}")
+                .expectNext("{\"error\":{\"code\":\"shutdown\",\"message\":\"the gateway is shutting down; retry\",\"retryable\":true},"
+                        + "\"usage\":{\"outputTokens\":12,\"estimated\":true}}")
                 .verifyComplete();
         assertThat(cancelled).isTrue();
     }
@@ -288,7 +291,8 @@ class StreamServiceVirtualTimeTest {
                 .then(() -> shared.leaseTaken = true)
                 // The next renewal (every lease / 3 = 1 s) finds the lease taken.
                 .thenAwait(Duration.ofMillis(50))
-                .expectNext("{\"error\":{\"code\":\"interrupted\",\"message\":\"another replica took over this answer\",\"retryable\":true}}")
+                .expectNext("{\"error\":{\"code\":\"interrupted\",\"message\":\"another replica took over this answer\",\"retryable\":true},"
+                        + "\"usage\":{\"outputTokens\":3,\"estimated\":true}}")
                 .verifyComplete();
         assertThat(cancelled).as("the provider call stops on the replica that lost the lease").isTrue();
         assertThat(shared.logged()).as("the shared log is the new owner's: nothing more from this one")

@@ -110,6 +110,7 @@ public final class OpenAiStreamConformance {
             if ("[DONE]".equals(frame.data())) {
                 assertThat(frame.id()).as("[DONE] has no id").isNull();
                 assertThat(usage).as("usage before [DONE]").isNotNull();
+                assertThat(finishReason).as("the usage chunk follows the finish chunk").isNotNull();
                 ended = true;
                 return;
             }
@@ -148,7 +149,7 @@ public final class OpenAiStreamConformance {
             assertThat(chunk.get("model").stringValue()).isEqualTo(model);
             JsonNode choices = chunk.get("choices");
             if (choices.isEmpty()) {
-                assertThat(finishReason).as("the usage chunk follows the finish chunk").isNotNull();
+                // After the finish chunk; or, for a failed answer, before its error event (checked at the end).
                 usage = chunk.get("usage");
                 assertThat(usage.get("total_tokens").asLong()).isEqualTo(
                         usage.get("prompt_tokens").asLong() + usage.get("completion_tokens").asLong());

@@ -50,8 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  * accumulator, the Anthropic door read by the official Anthropic Java SDK's accumulator, and the AI SDK door's UI
  * message stream parsed here (its Node client has {@code AiSdkClientTest}). Text, tool calls (id, name, arguments
  * as JSON) and usage must agree. Where the provider gives a call no id (Gemini), each door makes one up, so only
- * its presence is compared; the AI SDK door carries no usage (see {@code docs/compatibility.md}), so its usage is
- * not compared.
+ * its presence is compared. The AI SDK door carries usage as the {@code finish} chunk's
+ * {@code messageMetadata.usage} (see {@code docs/compatibility.md}), with only the counts our frame has.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class DoorsAgreeTest {
@@ -147,6 +147,9 @@ class DoorsAgreeTest {
             assertThat(door.inputTokens()).isEqualTo(orZero(ours.inputTokens()));
             assertThat(door.outputTokens()).isEqualTo(orZero(ours.outputTokens()));
         }
+        // The AI SDK has no zero for an unknown count: a count our frame lacks is absent there too.
+        assertThat(aiSdk.inputTokens()).isEqualTo(ours.inputTokens());
+        assertThat(aiSdk.outputTokens()).isEqualTo(ours.outputTokens());
         assertThat(UPSTREAM.requests()).hasSize(4);
     }
 
@@ -239,6 +242,7 @@ class DoorsAgreeTest {
         StringBuilder text = new StringBuilder();
         List<Call> calls = new ArrayList<>();
         boolean finished = false;
+        JsonNode usage = JSON.missingNode();
         for (String line : body.split("\n")) {
             if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
                 continue;
@@ -248,14 +252,17 @@ class DoorsAgreeTest {
                 case "text-delta" -> text.append(chunk.path("delta").asString());
                 case "tool-input-available" -> calls.add(new Call(chunk.path("toolCallId").asString(),
                         chunk.path("toolName").asString(), chunk.path("input")));
-                case "finish" -> finished = true;
+                case "finish" -> {
+                    finished = true;
+                    usage = chunk.path("messageMetadata").path("usage");
+                }
                 case "error" -> throw new AssertionError("the AI SDK door failed: " + chunk);
                 default -> {
                 }
             }
         }
         assertThat(finished).as("the UI message stream finished").isTrue();
-        return new Reply(text.toString(), calls, null, null);
+        return new Reply(text.toString(), calls, count(usage.path("inputTokens")), count(usage.path("outputTokens")));
     }
 
     /** Arguments as a JSON tree: no arguments are an empty object, as every door gives them. */

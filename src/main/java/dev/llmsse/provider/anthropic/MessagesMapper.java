@@ -37,12 +37,36 @@ final class MessagesMapper implements EventMapper<SseEvent> {
     private String stopReason;
     private Long inputTokens;
     private Long outputTokens;
+    private Long cacheReadTokens;
+    private Long cacheWriteTokens;
+    private boolean usageToldEarly;
 
     @Override
     public List<StreamEvent> map(SseEvent event) {
         if (terminated) {
             return List.of();
         }
+        return withEarlyUsage(events(event));
+    }
+
+    /**
+     * The input and cache tokens of {@code message_start}, told along with the first piece of answer (not on their
+     * own: that would count as the first token, before the model said anything), so that an answer cut short
+     * still reports them.
+     */
+    private List<StreamEvent> withEarlyUsage(List<StreamEvent> events) {
+        if (usageToldEarly || events.isEmpty() || inputTokens == null) {
+            return events;
+        }
+        usageToldEarly = true;
+        List<StreamEvent> told = new ArrayList<>(events.size() + 1);
+        told.add(new StreamEvent.UsageSoFar(new StreamEvent.Usage(inputTokens, null, null, cacheReadTokens,
+                cacheWriteTokens)));
+        told.addAll(events);
+        return told;
+    }
+
+    private List<StreamEvent> events(SseEvent event) {
         JsonNode json = WireJson.parse(event.data());
         String type = WireJson.string(json, "type");
         switch (type == null ? event.type() : type) {
@@ -114,19 +138,24 @@ final class MessagesMapper implements EventMapper<SseEvent> {
         return text == null || text.isEmpty() ? List.of() : List.of(new StreamEvent.Token(text));
     }
 
-    /** Input counts cached prompt tokens too, so that it means the same as other providers' input. */
+    /**
+     * Anthropic's input tokens leave out the cache tokens, as ours do: they are reported apart (0 as none). A later
+     * event's count replaces an earlier one ({@code message_delta} repeats the final counts).
+     */
     private void usage(JsonNode usage) {
         Long input = WireJson.number(usage, "input_tokens");
-        if (input != null) {
-            inputTokens = input + zeroIfNull(WireJson.number(usage, "cache_creation_input_tokens"))
-                    + zeroIfNull(WireJson.number(usage, "cache_read_input_tokens"));
-        }
+        inputTokens = input != null ? input : inputTokens;
+        cacheReadTokens = cached(WireJson.number(usage, "cache_read_input_tokens"), cacheReadTokens);
+        cacheWriteTokens = cached(WireJson.number(usage, "cache_creation_input_tokens"), cacheWriteTokens);
         Long output = WireJson.number(usage, "output_tokens");
         outputTokens = output != null ? output : outputTokens;
     }
 
-    private static long zeroIfNull(Long value) {
-        return value == null ? 0 : value;
+    private static Long cached(Long reported, Long before) {
+        if (reported == null) {
+            return before;
+        }
+        return reported > 0 ? reported : null;
     }
 
     static String finishReason(String stopReason) {
@@ -139,7 +168,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
             throw Relay.truncated();
         }
         StreamEvent.Usage usage = inputTokens == null && outputTokens == null ? null
-                : new StreamEvent.Usage(inputTokens, outputTokens, null);
+                : new StreamEvent.Usage(inputTokens, outputTokens, null, cacheReadTokens, cacheWriteTokens);
         return new StreamEvent.Done(finishReason(stopReason), usage);
     }
 }

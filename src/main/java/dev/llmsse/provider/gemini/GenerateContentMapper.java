@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.CachedTokens;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.FinishReason;
 import dev.llmsse.provider.InBandErrors;
@@ -34,6 +35,7 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
     private String finishReason;
     private int tools;
     private StreamEvent.Usage usage;
+    private boolean usageToldEarly;
 
     @Override
     public List<StreamEvent> map(SseEvent event) {
@@ -61,6 +63,20 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
         if (terminated) {
             reasoning.close(events);
         }
+        return withEarlyUsage(events);
+    }
+
+    /**
+     * Gemini's prompt and cache counts, which its first chunk already has, told with the first piece of answer
+     * (never on their own: that would count as the first token), so that an answer cut short still reports them.
+     */
+    private List<StreamEvent> withEarlyUsage(List<StreamEvent> events) {
+        if (usageToldEarly || events.isEmpty() || usage == null || usage.inputTokens() == null) {
+            return events;
+        }
+        usageToldEarly = true;
+        events.add(0, new StreamEvent.UsageSoFar(new StreamEvent.Usage(usage.inputTokens(), null, null,
+                usage.cacheReadTokens(), null)));
         return events;
     }
 
@@ -95,7 +111,8 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
         Long thoughts = WireJson.number(metadata, "thoughtsTokenCount");
         Long output = candidates == null && thoughts == null ? null
                 : (candidates == null ? 0 : candidates) + (thoughts == null ? 0 : thoughts);
-        usage = new StreamEvent.Usage(WireJson.number(metadata, "promptTokenCount"), output, thoughts);
+        usage = CachedTokens.apart(WireJson.number(metadata, "promptTokenCount"), output, thoughts,
+                WireJson.number(metadata, "cachedContentTokenCount"));
     }
 
     static String finishReason(String reason) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.CachedTokens;
 import dev.llmsse.provider.WireJson;
 
 import tools.jackson.core.JacksonException;
@@ -79,8 +80,9 @@ final class ChatChunk {
             }
         } else if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
             JsonNode node = parser.readValueAsTree();
-            usage = new StreamEvent.Usage(integer(node, "prompt_tokens"), integer(node, "completion_tokens"),
-                    integer(node.path("completion_tokens_details"), "reasoning_tokens"));
+            usage = CachedTokens.apart(integer(node, "prompt_tokens"), integer(node, "completion_tokens"),
+                    integer(node.path("completion_tokens_details"), "reasoning_tokens"),
+                    integer(node.path("prompt_tokens_details"), "cached_tokens"));
         } else if ("error".equals(field) && value != JsonToken.VALUE_NULL) {
             error = true;
             errorType = value == JsonToken.START_OBJECT ? ChatCompletionsMapper.typeOf(parser.readValueAsTree()) : null;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.CachedTokens;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.InBandErrors;
 import dev.llmsse.provider.ReasoningBlock;
@@ -115,9 +116,10 @@ final class ResponsesMapper implements EventMapper<SseEvent> {
         finishReason = reason;
         JsonNode usageNode = response.path("usage");
         if (usageNode.isObject()) {
-            usage = new StreamEvent.Usage(WireJson.number(usageNode, "input_tokens"),
+            usage = CachedTokens.apart(WireJson.number(usageNode, "input_tokens"),
                     WireJson.number(usageNode, "output_tokens"),
-                    WireJson.number(usageNode.path("output_tokens_details"), "reasoning_tokens"));
+                    WireJson.number(usageNode.path("output_tokens_details"), "reasoning_tokens"),
+                    WireJson.number(usageNode.path("input_tokens_details"), "cached_tokens"));
         }
         return List.of();
     }

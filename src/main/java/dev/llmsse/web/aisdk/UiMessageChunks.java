@@ -22,8 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
  * open); {@code reasoning_start/_delta/_end} are {@code reasoning-start/-delta/-end}; {@code tool_start} is
  * {@code tool-input-start}, {@code tool_delta} {@code tool-input-delta}, {@code tool_end}
  * {@code tool-input-available} (or {@code tool-input-error} when the arguments are not JSON); {@code done} closes
- * the open part, then {@code finish-step} and {@code finish} (a stop: {@code abort}); an error frame closes the open
- * part, then {@code error}. Pings become SSE comments; unknown named events are skipped, as our own clients do.
+ * the open part, then {@code finish-step} and {@code finish} with the usage as {@code messageMetadata.usage} (a stop:
+ * a {@code message-metadata} chunk with the usage, then {@code abort}); an error frame closes the open part, then
+ * {@code message-metadata} with the usage known so far (when the frame has some) and {@code error}. Pings become
+ * SSE comments; unknown named events are skipped, as our own clients do.
  */
 final class UiMessageChunks {
 
@@ -86,10 +88,15 @@ final class UiMessageChunks {
         if (data.has("token")) {
             text(data.path("token").asString());
         } else if (data.has("done")) {
-            done(data.path("finishReason").asString(""));
+            done(data.path("finishReason").asString(""), metadata(data.path("usage")));
         } else if (data.has("error")) {
             JsonNode error = data.path("error");
             closeOpenParts();
+            ObjectNode metadata = metadata(data.path("usage"));
+            if (metadata != null) {
+                // The error chunk has no place for metadata: the usage known so far goes just before it.
+                emit(chunk("message-metadata").set("messageMetadata", metadata));
+            }
             emit(chunk("error").put("errorText", error.path("code").asString("error") + ": "
                     + error.path("message").asString("")));
             ended = true;
@@ -165,16 +172,38 @@ final class UiMessageChunks {
         }
     }
 
-    private void done(String finishReason) {
+    private void done(String finishReason, ObjectNode metadata) {
         closeOpenParts();
         emit(chunk("finish-step"));
         if ("stopped".equals(finishReason)) {
-            // Stopped by POST …/stop: the AI SDK's own servers end an aborted answer this way.
+            // Stopped by POST …/stop: the AI SDK's own servers end an aborted answer this way. The abort chunk
+            // has no place for metadata, so the usage known so far goes just before it.
+            if (metadata != null) {
+                emit(chunk("message-metadata").set("messageMetadata", metadata));
+            }
             emit(chunk("abort").put("reason", "stopped"));
         } else {
-            emit(chunk("finish").put("finishReason", finishReason(finishReason)));
+            ObjectNode finish = chunk("finish").put("finishReason", finishReason(finishReason));
+            if (metadata != null) {
+                finish.set("messageMetadata", metadata);
+            }
+            emit(finish);
         }
         ended = true;
+    }
+
+    /**
+     * The message metadata that carries a frame's usage, {@code {usage: {inputTokens, outputTokens, …}}} with the
+     * counts our frame has (docs/compatibility.md), or null when it has none. The AI SDK merges it into
+     * {@code message.metadata}.
+     */
+    private static ObjectNode metadata(JsonNode usage) {
+        if (!usage.isObject() || usage.isEmpty()) {
+            return null;
+        }
+        ObjectNode metadata = JSON.createObjectNode();
+        metadata.set("usage", usage.deepCopy());
+        return metadata;
     }
 
     private static String finishReason(String ours) {

@@ -39,17 +39,29 @@ record AnthropicMessage(String id, String type, String role, String model, List<
     record ToolUse(String id, String name, JsonNode input) implements Block {
     }
 
-    /** Anthropic's counts; one the provider did not report is 0 (Anthropic's clients read numbers, never null). */
-    record Usage(@JsonProperty("input_tokens") long inputTokens, @JsonProperty("output_tokens") long outputTokens) {
+    /**
+     * Anthropic's counts; one the provider did not report is 0 (Anthropic's clients read numbers, never null). The
+     * cache counts are there only where known; like ours, Anthropic's input tokens leave them out.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Usage(@JsonProperty("input_tokens") long inputTokens, @JsonProperty("output_tokens") long outputTokens,
+            @JsonProperty("cache_creation_input_tokens") Long cacheCreationInputTokens,
+            @JsonProperty("cache_read_input_tokens") Long cacheReadInputTokens) {
 
         static Usage of(Long input, Long output) {
-            return new Usage(input == null ? 0 : input, output == null ? 0 : output);
+            return new Usage(input == null ? 0 : input, output == null ? 0 : output, null, null);
+        }
+
+        static Usage of(StreamEvent.Usage usage) {
+            return usage == null ? of(null, null) : new Usage(usage.inputTokens() == null ? 0 : usage.inputTokens(),
+                    usage.outputTokens() == null ? 0 : usage.outputTokens(), usage.cacheWriteTokens(),
+                    usage.cacheReadTokens());
         }
     }
 
     /** The start of a streamed message: no content, stop reason or counts yet. */
     static AnthropicMessage started(String id, String model) {
-        return new AnthropicMessage(id, "message", "assistant", model, List.of(), null, null, new Usage(0, 0));
+        return new AnthropicMessage(id, "message", "assistant", model, List.of(), null, null, Usage.of(null, null));
     }
 
     /** The whole answer in Anthropic's shape; {@code id} is the message's ({@code msg_…}). */
@@ -65,7 +77,7 @@ record AnthropicMessage(String id, String type, String role, String model, List<
         StreamEvent.Usage usage = answer.usage();
         return new AnthropicMessage(id, "message", "assistant", answer.model(), content,
                 stopReason(answer.finishReason()), null,
-                usage == null ? Usage.of(null, null) : Usage.of(usage.inputTokens(), usage.outputTokens()));
+                Usage.of(usage));
     }
 
     /** Our finish reasons in Anthropic's words; another reason a provider gave passes through. */

@@ -107,7 +107,7 @@ final class MessageEvents {
             closeText(out);
             closeTools(out);
             event(out, null, json().messageDelta(AnthropicMessage.stopReason(done.finishReason()),
-                    AnthropicMessage.Usage.of(done.inputTokens(), done.outputTokens())));
+                    AnthropicMessage.Usage.of(done.usage())));
             event(out, id, json().messageStop());
         } else if (frame instanceof DoorFrame.Failed failed) {
             // A logged failure is part of the answer: resuming would only replay it. One the gateway made for this

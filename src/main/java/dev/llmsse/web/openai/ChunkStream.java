@@ -88,13 +88,15 @@ final class ChunkStream {
         }
         if (frame instanceof DoorFrame.Done done) {
             String finish = chunks().finish(Usage.finishReason(done.finishReason()), takeRole());
-            String last = chunks().usage(Usage.of(done.inputTokens(), done.outputTokens(), done.reasoningTokens()));
+            String last = chunks().usage(Usage.of(done.usage()));
             return event(null, finish) + event(id, last) + DONE;
         }
         if (frame instanceof DoorFrame.Failed failed) {
             // A logged failure is part of the answer: resuming would only replay it. One the gateway made for this
-            // client alone (no id: slow_client, stalled) can be resumed from the last event it got.
-            return event(id, failed(failed, id == null ? lastId : null));
+            // client alone (no id: slow_client, stalled) can be resumed from the last event it got. The usage known
+            // so far goes first, in OpenAI's usage chunk: its error event has no place for it.
+            String usage = failed.usage() == null ? "" : event(null, chunks().usage(Usage.of(failed.usage())));
+            return usage + event(id, failed(failed, id == null ? lastId : null));
         }
         if (frame instanceof DoorFrame.HandedOff) {
             return event(null, handedOff());

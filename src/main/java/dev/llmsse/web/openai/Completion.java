@@ -45,7 +45,6 @@ record Completion(String id, String object, long created, String model, List<Cho
                 Instant.now().getEpochSecond(), answer.model(),
                 List.of(new Choice(0, new Message("assistant", content, null, calls), null,
                         Usage.finishReason(answer.finishReason()))),
-                usage == null ? Usage.of(null, null, null)
-                        : Usage.of(usage.inputTokens(), usage.outputTokens(), usage.reasoningTokens()));
+                usage == null ? Usage.of(null, null, null) : Usage.of(usage));
     }
 }

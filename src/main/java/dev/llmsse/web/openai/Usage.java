@@ -1,5 +1,7 @@
 package dev.llmsse.web.openai;
 
+import dev.llmsse.chat.StreamEvent;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -11,16 +13,37 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 record Usage(@JsonProperty("prompt_tokens") long promptTokens,
         @JsonProperty("completion_tokens") long completionTokens,
         @JsonProperty("total_tokens") long totalTokens,
-        @JsonProperty("completion_tokens_details") Details completionTokensDetails) {
+        @JsonProperty("completion_tokens_details") Details completionTokensDetails,
+        @JsonProperty("prompt_tokens_details") PromptDetails promptTokensDetails) {
 
     /** @param reasoningTokens tokens the model spent reasoning, part of {@code completion_tokens} */
     record Details(@JsonProperty("reasoning_tokens") long reasoningTokens) {
     }
 
+    /** @param cachedTokens prompt tokens read from the provider's cache, part of {@code prompt_tokens} */
+    record PromptDetails(@JsonProperty("cached_tokens") long cachedTokens) {
+    }
+
     static Usage of(Long input, Long output, Long reasoning) {
-        long prompt = input == null ? 0 : input;
-        long completion = output == null ? 0 : output;
-        return new Usage(prompt, completion, prompt + completion, reasoning == null ? null : new Details(reasoning));
+        return of(new StreamEvent.Usage(input, output, reasoning));
+    }
+
+    /**
+     * Our usage in OpenAI's words: OpenAI counts cached prompt tokens in {@code prompt_tokens} and names the ones
+     * read from its cache in {@code prompt_tokens_details.cached_tokens}, where ours keeps them apart; so the prompt
+     * tokens are our input plus cache tokens.
+     */
+    static Usage of(StreamEvent.Usage usage) {
+        long prompt = zeroIfNull(usage.inputTokens()) + zeroIfNull(usage.cacheReadTokens())
+                + zeroIfNull(usage.cacheWriteTokens());
+        long completion = zeroIfNull(usage.outputTokens());
+        return new Usage(prompt, completion, prompt + completion,
+                usage.reasoningTokens() == null ? null : new Details(usage.reasoningTokens()),
+                usage.cacheReadTokens() == null ? null : new PromptDetails(usage.cacheReadTokens()));
+    }
+
+    private static long zeroIfNull(Long count) {
+        return count == null ? 0 : count;
     }
 
     /**

@@ -49,7 +49,8 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
 
     /**
      * The form the project's own {@code X.expected.json} files use:
-     * {@code {"text", "tools": [{"id","name","arguments","ended"}], "outcome", "usage": {"input","output","reasoning"},
+     * {@code {"text", "tools": [{"id","name","arguments","ended"}], "outcome",
+     * "usage": {"input","output","reasoning","cacheRead","cacheWrite"},
      * "reasoning": ["block text", …]}} ({@code reasoning} optional).
      */
     public static Reconstructed fromJson(JsonNode json) {
@@ -59,7 +60,7 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
         JsonNode usage = json.path("usage");
         return new Reconstructed(json.path("text").asString(""), tools, json.path("outcome").asString(),
                 usage.isObject() ? new StreamEvent.Usage(number(usage, "input"), number(usage, "output"),
-                        number(usage, "reasoning")) : null).withReasoning(strings(json.path("reasoning")));
+                        number(usage, "reasoning"), number(usage, "cacheRead"), number(usage, "cacheWrite")) : null).withReasoning(strings(json.path("reasoning")));
     }
 
     private static List<String> strings(JsonNode array) {
@@ -120,6 +121,9 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
                 } else if (event instanceof StreamEvent.ToolCallEnd end) {
                     Tool tool = started(tools, end.index());
                     tools.put(end.index(), new Tool(tool.id(), tool.name(), tool.arguments(), !end.incomplete()));
+                } else if (event instanceof StreamEvent.UsageSoFar) {
+                    // Counts told early for an answer cut short; a normal end reports them again in its usage.
+                    continue;
                 } else if (event instanceof StreamEvent.Done done) {
                     outcome = "done:" + done.finishReason();
                     usage = done.usage();

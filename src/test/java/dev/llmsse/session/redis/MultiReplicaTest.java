@@ -148,8 +148,10 @@ class MultiReplicaTest {
             assertThat(Duration.ofNanos(a.probe().lastCall().cancelledAtNanos() - stoppedAt))
                     .isLessThan(Duration.ofSeconds(1));
             String body = onA.readToEnd();
+            // The stop's frame carries the tokens produced so far (as many as A sent), counted by the gateway.
             assertThat(SseFrames.parse(body).get(SseFrames.parse(body).size() - 1).data())
-                    .isEqualTo("{\"done\":true,\"finishReason\":\"stopped\"}");
+                    .isEqualTo("{\"done\":true,\"finishReason\":\"stopped\",\"usage\":{\"outputTokens\":"
+                            + SseFrames.tokens(body).size() + ",\"estimated\":true}}");
         }
         assertThat(b.probe().calls()).isEmpty();
     }

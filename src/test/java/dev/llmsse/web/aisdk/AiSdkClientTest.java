@@ -81,7 +81,8 @@ class AiSdkClientTest {
         UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream",
                 List.of(Replay.bytes(file(transcript))))));
 
-        Parts ours = Parts.ofFrames(ourStream(model));
+        List<ServerSentEvent<String>> frames = ourStream(model);
+        Parts ours = Parts.ofFrames(frames);
         JsonNode result = AiSdkClient.run("full", options(model, null));
 
         JsonNode answer = assistant(result.path("final"));
@@ -92,6 +93,10 @@ class AiSdkClientTest {
             assertThat(theirs.parts()).anyMatch(part -> "reasoning".equals(part.type()) && !part.text().isEmpty());
         }
         assertThat(theirs).isEqualTo(ours.withIdsOf(theirs));
+        // The usage of our done frame, as the AI SDK keeps it: message.metadata.usage.
+        JsonNode usage = answer.path("metadata").path("usage");
+        assertThat(usage.path("outputTokens").isNumber()).as("usage in %s", answer).isTrue();
+        assertThat(usage).isEqualTo(doneUsage(frames));
         assertThat(answer.path("parts").findValuesAsString("state")).allMatch(state -> state.equals("done")
                 || state.equals("input-available"));
         assertThat(result.path("errors")).isEmpty();
@@ -144,6 +149,10 @@ class AiSdkClientTest {
         assertThat(result.path("stopStatus").asInt()).isEqualTo(204);
         JsonNode answer = assistant(result.path("final"));
         assertThat(Parts.ofUiMessage(answer).text()).startsWith(before);
+        // Stopped before the provider's own usage: the output tokens the gateway counted, marked estimated.
+        JsonNode usage = answer.path("metadata").path("usage");
+        assertThat(usage.path("estimated").asBoolean()).as("usage in %s", answer).isTrue();
+        assertThat(usage.path("outputTokens").asLong()).isPositive();
         assertThat(result.path("resumeAfterEnd").asString()).isEqualTo("none");
         FakeUpstream.Recorded upstream = UPSTREAM.requests().stream()
                 .filter(request -> request.uri().startsWith(path)).findFirst().orElseThrow();
@@ -214,6 +223,13 @@ class AiSdkClientTest {
         return client.get().uri(stream.getPath()).accept(MediaType.TEXT_EVENT_STREAM).retrieve()
                 .bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
                 .collectList().block(Duration.ofSeconds(30));
+    }
+
+    /** The usage of our stream's done frame. */
+    private static JsonNode doneUsage(List<ServerSentEvent<String>> frames) {
+        return frames.stream().filter(frame -> frame.event() == null && frame.data() != null)
+                .map(frame -> WireJson.parse(frame.data().getBytes(StandardCharsets.UTF_8)))
+                .filter(data -> data.has("done")).findFirst().orElseThrow().path("usage");
     }
 
     private static JsonNode assistant(JsonNode state) {

@@ -86,7 +86,9 @@ class AiSdkDoorTest {
                 "{\"type\":\"text-delta\",\"id\":\"text-1\",\"delta\":\"world\"}",
                 "{\"type\":\"text-end\",\"id\":\"text-1\"}",
                 "{\"type\":\"finish-step\"}",
-                "{\"type\":\"finish\",\"finishReason\":\"stop\"}",
+                // The echo provider's usage, where the AI SDK keeps it: message.metadata.usage.
+                "{\"type\":\"finish\",\"finishReason\":\"stop\","
+                        + "\"messageMetadata\":{\"usage\":{\"inputTokens\":3,\"outputTokens\":7}}}",
                 "[DONE]");
     }
 
@@ -194,7 +196,8 @@ class AiSdkDoorTest {
         assertThat(resumed.headers().getFirst("x-vercel-ai-ui-message-stream")).isEqualTo("v1");
         assertThat(resumed.data().get(0)).isEqualTo(first.get(0));
         assertThat(text(resumed)).isEqualTo("You said: " + LONG);
-        assertThat(resumed.data()).endsWith("{\"type\":\"finish\",\"finishReason\":\"stop\"}", "[DONE]");
+        assertThat(resumed.data().get(resumed.data().size() - 2)).startsWith("{\"type\":\"finish\",\"finishReason\":\"stop\",");
+        assertThat(resumed.data()).endsWith("[DONE]");
         assertThat(get("/api/chat/c-resume/stream").status()).isEqualTo(204);
     }
 
@@ -207,7 +210,10 @@ class AiSdkDoorTest {
         assertThat(post("/api/chat/c-stop/stop", "").status()).isEqualTo(204);
 
         await().atMost(Duration.ofSeconds(5)).until(stream::isDisposed);
-        assertThat(data).endsWith("{\"type\":\"finish-step\"}", "{\"type\":\"abort\",\"reason\":\"stopped\"}", "[DONE]");
+        assertThat(data).endsWith("{\"type\":\"abort\",\"reason\":\"stopped\"}", "[DONE]");
+        // Before the abort, which has no place for it, the usage so far: the tokens sent, counted by the gateway.
+        assertThat(data.get(data.size() - 3)).startsWith("{\"type\":\"message-metadata\"").contains("\"estimated\":true");
+        assertThat(data.get(data.size() - 4)).isEqualTo("{\"type\":\"finish-step\"}");
         String stopped = data.stream().filter(chunk -> chunk.contains("\"text-delta\""))
                 .map(chunk -> JSON.readTree(chunk).path("delta").asString()).collect(Collectors.joining());
         assertThat("You said: " + LONG).startsWith(stopped).isNotEqualTo(stopped);

@@ -124,6 +124,25 @@ class UiMessageChunksTest {
         assertThat(lastOf(done("stopped"))).isEqualTo("{\"type\":\"abort\",\"reason\":\"stopped\"}");
     }
 
+    /** Usage is message metadata: on finish; before abort and error, which have no place for it, its own chunk. */
+    @Test
+    void usageIsTheMessagesMetadataOnEveryEnd() {
+        String usage = "{\"inputTokens\":25,\"outputTokens\":3,\"cacheReadTokens\":10,\"estimated\":true}";
+        String metadata = "{\"usage\":" + usage + "}";
+
+        assertThat(lastOf(frame(null, "{\"done\":true,\"finishReason\":\"stop\",\"usage\":" + usage + "}")))
+                .isEqualTo("{\"type\":\"finish\",\"finishReason\":\"stop\",\"messageMetadata\":" + metadata + "}");
+        assertThat(new UiMessageChunks().translate(frame(null,
+                "{\"done\":true,\"finishReason\":\"stopped\",\"usage\":" + usage + "}"))).containsExactly(
+                "data: {\"type\":\"finish-step\"}\n\n",
+                "data: {\"type\":\"message-metadata\",\"messageMetadata\":" + metadata + "}\n\n",
+                "data: {\"type\":\"abort\",\"reason\":\"stopped\"}\n\n");
+        assertThat(new UiMessageChunks().translate(frame(null,
+                "{\"error\":{\"code\":\"cancelled\",\"message\":\"gone\",\"retryable\":true},\"usage\":" + usage + "}")))
+                .containsExactly("data: {\"type\":\"message-metadata\",\"messageMetadata\":" + metadata + "}\n\n",
+                        "data: {\"type\":\"error\",\"errorText\":\"cancelled: gone\"}\n\n");
+    }
+
     @Test
     void anErrorClosesTheOpenPartAndCarriesOurCodeAndMessage() {
         List<String> out = feed(token("Hi"),

@@ -102,6 +102,23 @@ class ChunkStreamTest {
         assertThat(wire).doesNotContain("[DONE]");
     }
 
+    /** The usage known when the answer failed is OpenAI's usage chunk, just before the error; cache tokens are in it. */
+    @Test
+    void aFailureWithUsageSoFarSendsTheUsageChunkBeforeTheError() {
+        String wire = translate(SseFrame.retry(Duration.ofSeconds(3)),
+                SseFrame.of(GEN + ".1", null, "{\"token\":\"Hi\"}"),
+                SseFrame.of(GEN + ".2", null, "{\"error\":{\"code\":\"idle_timeout\",\"message\":\"the provider went "
+                        + "silent\",\"retryable\":true},\"usage\":{\"inputTokens\":25,\"outputTokens\":1,"
+                        + "\"cacheReadTokens\":10,\"cacheWriteTokens\":5,\"estimated\":true}}"));
+
+        OpenAiStreamConformance.Stream stream = OpenAiStreamConformance.assertWellFormed(utf8(wire));
+        assertThat(stream.error().path("code").asString()).isEqualTo("idle_timeout");
+        // OpenAI counts cached tokens in prompt_tokens and names the ones read from its cache.
+        assertThat(stream.usage().toString()).isEqualTo("{\"prompt_tokens\":40,\"completion_tokens\":1,"
+                + "\"total_tokens\":41,\"prompt_tokens_details\":{\"cached_tokens\":10}}");
+        assertThat(wire.indexOf("\"usage\"")).isLessThan(wire.indexOf("\"error\""));
+    }
+
     /** The gateway cut this client alone (no id): the error names the last event it got, to resume from. */
     @Test
     void aClientCutByTheGatewayIsToldWhereToResume() {
