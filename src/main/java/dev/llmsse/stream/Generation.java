@@ -38,9 +38,6 @@ final class Generation {
      */
     private Context trace;
 
-    private static final StreamEvent.Failed INTERRUPTED =
-            new StreamEvent.Failed("interrupted", "another replica took over this answer", true);
-
     private State state = State.CREATED;
     private int subscribers;
     private UpstreamSubscriber upstream;
@@ -98,7 +95,7 @@ final class Generation {
     /** Ends the generation for a shutdown, if it still runs: the upstream is cancelled, clients get a retryable error. */
     synchronized void shutdown() {
         if (state != State.FINISHED) {
-            cancelWith(new StreamEvent.Failed("shutdown", "the gateway is shutting down; retry", true));
+            cancelWith(UpstreamErrors.SHUTDOWN);
         }
     }
 
@@ -124,7 +121,7 @@ final class Generation {
     synchronized void leaseLost() {
         if (state != State.FINISHED) {
             log.stopMirroring();
-            cancelWith(INTERRUPTED);
+            cancelWith(UpstreamErrors.LEASE_LOST);
         }
     }
 
@@ -176,17 +173,13 @@ final class Generation {
     private synchronized void graceExpired(long remote) {
         timers.endGrace();
         if (subscribers == 0 && remote == 0 && state == State.RUNNING) {
-            abandon();
+            cancelWith(UpstreamErrors.ABANDONED);
         }
-    }
-
-    private void abandon() {
-        cancelWith(new StreamEvent.Failed("cancelled", "no client was attached any more", true));
     }
 
     private synchronized void overtime() {
         if (state == State.RUNNING) {
-            cancelWith(new StreamEvent.Failed("max_duration", "the answer took longer than allowed", false));
+            cancelWith(UpstreamErrors.MAX_DURATION);
         }
     }
 
@@ -221,7 +214,7 @@ final class Generation {
         }
         if (!event.terminal() && log.full()) {
             cancelUpstream();
-            next = new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
+            next = UpstreamErrors.TOO_LONG;
         }
         if (next.terminal()) {
             state = State.FINISHED;
@@ -246,7 +239,7 @@ final class Generation {
 
     private synchronized void upstreamCompleted() {
         if (state != State.FINISHED) {
-            append(new StreamEvent.Failed("truncated", "the provider ended without finishing the answer", true));
+            append(UpstreamErrors.TRUNCATED);
         }
     }
 

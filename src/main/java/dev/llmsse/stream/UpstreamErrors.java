@@ -20,6 +20,30 @@ final class UpstreamErrors {
     static final StreamEvent.Failed IDLE_TIMEOUT =
             new StreamEvent.Failed("idle_timeout", "the provider went silent", true);
 
+    /** This replica lost the generation's lease: another replica took the answer over. */
+    static final StreamEvent.Failed LEASE_LOST =
+            new StreamEvent.Failed("interrupted", "another replica took over this answer", true);
+
+    /** The provider's stream ended without its terminal event. */
+    static final StreamEvent.Failed TRUNCATED =
+            new StreamEvent.Failed("truncated", "the provider ended without finishing the answer", true);
+
+    /** No client was attached for the detach grace, here or on another replica. */
+    static final StreamEvent.Failed ABANDONED =
+            new StreamEvent.Failed("cancelled", "no client was attached any more", true);
+
+    /** The answer ran past {@code gateway.stream.max-duration}. */
+    static final StreamEvent.Failed MAX_DURATION =
+            new StreamEvent.Failed("max_duration", "the answer took longer than allowed", false);
+
+    /** The gateway is shutting down and ended the answer; a client resumes on another replica. */
+    static final StreamEvent.Failed SHUTDOWN =
+            new StreamEvent.Failed("shutdown", "the gateway is shutting down; retry", true);
+
+    /** The answer reached {@code gateway.stream.max-events}. */
+    static final StreamEvent.Failed TOO_LONG =
+            new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
+
     private UpstreamErrors() {
     }
 
