@@ -122,7 +122,9 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
                     tools.put(end.index(), new Tool(tool.id(), tool.name(), tool.arguments(), !end.incomplete()));
                 } else if (event instanceof StreamEvent.ProviderState state) {
                     // Kept server-side, never part of the answer: only checked to belong to a call made already.
-                    started(tools, state.index());
+                    if (!tools.containsKey(state.index())) {
+                        throw new AssertionError("state of tool " + state.index() + " before its start");
+                    }
                 } else if (event instanceof StreamEvent.Done done) {
                     outcome = "done:" + done.finishReason();
                     usage = done.usage();
