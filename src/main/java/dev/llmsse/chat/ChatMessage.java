@@ -58,13 +58,34 @@ public record ChatMessage(String role, String content, List<ToolCall> toolCalls,
         return new ChatMessage("tool", content, List.of(), toolCallId);
     }
 
+    /** This turn with {@code calls} as its tool calls. */
+    public ChatMessage withToolCalls(List<ToolCall> calls) {
+        return new ChatMessage(role, content, calls, toolCallId);
+    }
+
     /**
      * A tool call made by the model.
      *
      * @param id        the provider's id of the call, which the tool result names
      * @param name      the tool's name
      * @param arguments the arguments as JSON text (an object)
+     * @param reasoning what the provider that made the call needs back with it (kept by the gateway, found
+     *                  by the call's id before the request goes upstream; never taken from a client); null if none
      */
-    public record ToolCall(String id, String name, String arguments) {
+    public record ToolCall(String id, String name, String arguments, ReasoningState reasoning) {
+
+        public ToolCall(String id, String name, String arguments) {
+            this(id, name, arguments, null);
+        }
+
+        /** This call with {@code kept} as its reasoning state (null for none). */
+        public ToolCall withReasoning(ReasoningState kept) {
+            return new ToolCall(id, name, arguments, kept);
+        }
+
+        /** The reasoning state if the adapter {@code providerId} made it; null otherwise. */
+        public ReasoningState reasoningFor(String providerId) {
+            return reasoning != null && reasoning.madeBy(providerId) ? reasoning : null;
+        }
     }
 }

@@ -66,6 +66,11 @@ public record ChatRequest(String model, List<ChatMessage> messages, String syste
         return new ChatRequest(model, messages, system, maxTokens, temperature, reasoning, tools, toolChoice, format);
     }
 
+    /** This request with {@code turns} as its conversation. */
+    public ChatRequest withMessages(List<ChatMessage> turns) {
+        return new ChatRequest(model, turns, system, maxTokens, temperature, reasoning, tools, toolChoice);
+    }
+
     /** The text of the last user turn, or an empty string. */
     public String lastUserText() {
         for (int i = messages.size() - 1; i >= 0; i--) {

@@ -47,6 +47,14 @@ public sealed interface StreamEvent {
         }
     }
 
+    /**
+     * What the provider will need back with the tool call {@code index} on the next turn (a reasoning
+     * signature). Not part of the answer: the stream layer keeps it by the call's id and drops the event, so no
+     * frame, door or log line ever carries it. Follows the call's {@link ToolCallStart}.
+     */
+    record ProviderState(int index, ReasoningState state) implements StreamEvent {
+    }
+
     /** The answer ended normally; {@code usage} may be null when the provider did not report it. */
     record Done(String finishReason, Usage usage) implements StreamEvent {
     }

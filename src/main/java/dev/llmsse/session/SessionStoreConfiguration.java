@@ -22,6 +22,11 @@ class SessionStoreConfiguration {
     }
 
     @Bean
+    ReasoningStates inMemoryReasoningStates() {
+        return new InMemoryReasoningStates(Schedulers.parallel());
+    }
+
+    @Bean
     ReplicaBus localReplicaBus() {
         return new LocalReplicaBus();
     }

@@ -17,11 +17,17 @@ public class AnswerService {
     private final GatewayProperties.Stream settings;
     private final Scheduler timer;
     private final GenerationGate gate;
+    private final KeptReasoning kept;
 
     public AnswerService(GatewayProperties.Stream settings, Scheduler timer, GenerationGate gate) {
+        this(settings, timer, gate, KeptReasoning.NONE);
+    }
+
+    AnswerService(GatewayProperties.Stream settings, Scheduler timer, GenerationGate gate, KeptReasoning kept) {
         this.settings = settings;
         this.timer = timer;
         this.gate = gate;
+        this.kept = kept;
     }
 
     /** The whole answer to {@code request}, for {@code principal}; errors with {@link AnswerFailedException}. */
@@ -30,7 +36,7 @@ public class AnswerService {
                 model.qualifiedName(), request, true, principal, null)).flatMap(record -> {
                     AnswerCollector collector = new AnswerCollector(model.qualifiedName());
                     gate.started(record);
-                    return Generations.upstream(model, request)
+                    return Generations.upstream(kept, model, request)
                             // No generation here to keep an idle watch: the operator, on this rarer path.
                             .timeout(settings.idleTimeout(), timer)
                             .take(settings.maxDuration(), timer)

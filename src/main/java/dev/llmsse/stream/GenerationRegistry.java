@@ -117,6 +117,14 @@ final class GenerationRegistry {
         return id == null ? null : generations.get(id);
     }
 
+    /** The last subscriber of generation {@code id} on another replica left (a notice on the replica bus). */
+    void remoteSubscribersGone(String id) {
+        Generation generation = find(id);
+        if (generation != null) {
+            generation.remoteSubscribersGone();
+        }
+    }
+
     /**
      * Called once by each generation when it ends: frees its live slot and schedules its removal. At most
      * as many finished generations as live ones are retained: at a high rate of short answers the oldest

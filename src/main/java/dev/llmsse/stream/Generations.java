@@ -19,7 +19,7 @@ import reactor.util.context.Context;
  * tells the gate when it starts and ends, and leaves the registry and the store when it finishes.
  */
 record Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus, GenerationGate gate,
-        StreamMetrics metrics, GenerationSettings settings, Duration retention) {
+        StreamMetrics metrics, GenerationSettings settings, Duration retention, KeptReasoning kept) {
 
     private static final Logger LOG = LoggerFactory.getLogger(Generations.class);
 
@@ -38,7 +38,7 @@ record Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus,
     Generation register(SessionRecord record, ResolvedModel model, Context trace) {
         return registry.register(record.id(), id -> {
             Sharing.Logs logs = sharing.logs(record.id());
-            return new Generation(record, logs.local(), logs.shared(), upstream(model, record.request()), settings,
+            return new Generation(record, logs.local(), logs.shared(), upstream(kept, model, record.request()), settings,
                     () -> bus.remoteSubscribers(record.id()), this::finished, metrics.observe(model), trace);
         });
     }
@@ -60,8 +60,11 @@ record Generations(GenerationRegistry registry, Sharing sharing, ReplicaBus bus,
                 .subscribe(null, error -> LOG.warn("could not mark generation finished: {}", error.toString()));
     }
 
-    /** The provider's stream, deferred so that nothing reaches the provider before the first subscriber. */
-    static Flux<StreamEvent> upstream(ResolvedModel model, ChatRequest request) {
-        return Flux.defer(() -> model.provider().stream(request));
+    /**
+     * The provider's stream, deferred so that nothing reaches the provider before the first subscriber, with
+     * reasoning states given back and kept ({@link KeptReasoning}).
+     */
+    static Flux<StreamEvent> upstream(KeptReasoning kept, ResolvedModel model, ChatRequest request) {
+        return Flux.defer(() -> kept.stream(model, request));
     }
 }

@@ -5,6 +5,7 @@ import java.util.UUID;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.MemoryProperties;
 import dev.llmsse.provider.ProviderRegistry;
+import dev.llmsse.session.ReasoningStates;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionStore;
 
@@ -31,10 +32,17 @@ class StreamConfiguration {
     @Bean
     StreamService streamService(GatewayProperties properties, SessionStore store, ReplicaBus bus,
             ProviderRegistry providers, Ownership ownership, MeterRegistry meters,
-            ObjectProvider<GenerationGate> gate, ObjectProvider<Overload> overload, MemoryProperties memory) {
+            ObjectProvider<GenerationGate> gate, ObjectProvider<Overload> overload, MemoryProperties memory,
+            KeptReasoning kept) {
         return new StreamService(properties.stream(), properties.shutdown(), Schedulers.parallel(), store, bus,
                 providers::resolve, ownership, meters, admission(gate, overload),
-                new LogBudget(memory.eventLogBudget().toBytes()));
+                new LogBudget(memory.eventLogBudget().toBytes()), kept);
+    }
+
+    /** Reasoning states of tool calls, kept as long as finished generations are ({@code stream.retention}). */
+    @Bean
+    KeptReasoning keptReasoning(GatewayProperties properties, ReasoningStates states) {
+        return new KeptReasoning(states, properties.stream().retention());
     }
 
     /** The limits' gate (if any) behind load shedding (if the edge measures load). */
@@ -59,8 +67,8 @@ class StreamConfiguration {
 
     @Bean
     AnswerService answerService(GatewayProperties properties, ObjectProvider<GenerationGate> gate,
-            ObjectProvider<Overload> overload) {
-        return new AnswerService(properties.stream(), Schedulers.parallel(), admission(gate, overload));
+            ObjectProvider<Overload> overload, KeptReasoning kept) {
+        return new AnswerService(properties.stream(), Schedulers.parallel(), admission(gate, overload), kept);
     }
 
     /** What clients have waiting in this replica, and how many were cut for falling behind. */

@@ -54,10 +54,11 @@ public class StreamService implements AutoCloseable {
      *               from the store
      * @param gate   admits answers and is told how they ended (rate limits)
      * @param budget the byte budget of this replica's in-memory logs ({@code gateway.memory.event-log-budget})
+     * @param kept   where reasoning states of tool calls are kept for the next turn
      */
     StreamService(GatewayProperties.Stream settings, GatewayProperties.Shutdown shutdown, Scheduler timer,
             SessionStore store, ReplicaBus bus, Function<String, ResolvedModel> models, Ownership ownership,
-            MeterRegistry meters, GenerationGate gate, LogBudget budget) {
+            MeterRegistry meters, GenerationGate gate, LogBudget budget, KeptReasoning kept) {
         this.sessionTtl = settings.sessionTtl();
         this.bus = bus;
         this.models = models;
@@ -73,7 +74,7 @@ public class StreamService implements AutoCloseable {
         this.drain = new StreamDrain(registry, frames, sharing, timer, shutdown.drainTimeout());
         this.generations = new Generations(registry, sharing, bus, gate, metrics, new GenerationSettings(
                 settings.detachGrace(), settings.maxDuration(), settings.idleTimeout(), settings.maxEvents(), timer),
-                settings.retention());
+                settings.retention(), kept);
         this.attachments = new Attachments(registry, frames,
                 new RemoteFollower(store, bus, ownership.lease(), timer, metrics), sharing, drain);
         this.oneStep = new OneStepStreams(registry, generations, attachments, sharing, ownership, gate, drain,
@@ -82,7 +83,7 @@ public class StreamService implements AutoCloseable {
         this.busSubscriptions = Disposables.composite(
                 bus.stopRequests().subscribe(generations::stopLocally,
                         error -> LOG.warn("stop requests from other replicas ended: {}", error.toString())),
-                bus.remoteSubscribersGone().subscribe(this::remoteSubscribersGone,
+                bus.remoteSubscribersGone().subscribe(registry::remoteSubscribersGone,
                         error -> LOG.warn("remote subscriber notices ended: {}", error.toString())));
     }
 
@@ -91,13 +92,6 @@ public class StreamService implements AutoCloseable {
     public void close() {
         busSubscriptions.dispose();
         guard.dispose();
-    }
-
-    private void remoteSubscribersGone(String id) {
-        Generation generation = registry.find(id);
-        if (generation != null) {
-            generation.remoteSubscribersGone();
-        }
     }
 
     /** This replica's part of a graceful shutdown (a lifecycle bean). */

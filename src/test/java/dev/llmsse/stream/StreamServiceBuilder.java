@@ -84,6 +84,6 @@ final class StreamServiceBuilder {
 
     StreamService build() {
         return new StreamService(settings, shutdown, timer, store, bus, models,
-                new Ownership("replica", Duration.ofSeconds(3), timer), meters, gate, budget);
+                new Ownership("replica", Duration.ofSeconds(3), timer), meters, gate, budget, KeptReasoning.NONE);
     }
 }

@@ -7,6 +7,9 @@ import dev.llmsse.GatewayApplication;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 
 /** A gateway replica started in this JVM on a random port, with a probe provider, for multi-replica and property tests. */
 public final class Replica implements AutoCloseable {
@@ -32,8 +35,25 @@ public final class Replica implements AutoCloseable {
         all.addAll(store);
         all.addAll(List.of(properties));
         // Command-line arguments: they outrank application.yaml, unlike the builder's default properties.
-        return new Replica(new SpringApplicationBuilder(GatewayApplication.class, ProbeProvider.Config.class)
+        return new Replica(new SpringApplicationBuilder(GatewayApplication.class, ProbeProvider.Config.class,
+                OwnNettyResources.class)
                 .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+    }
+
+    /**
+     * Netty loops of the replica's own: with Reactor Netty's global resources, closing a replica disposes the
+     * loops that every other gateway in this JVM (the shared test context of the end-to-end tests) still uses
+     * for its upstream calls, and those then fail with {@code upstream_unavailable}.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnNettyResources {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
     }
 
     public int port() {

@@ -37,7 +37,7 @@ final class AnthropicProvider extends HttpChatProvider {
     }
 
     AnthropicProvider(ProviderSettings.Anthropic settings, UpstreamHttp http) {
-        super("anthropic", new Endpoint(settings.baseUrlOr(DEFAULT_BASE_URL), "/v1/messages",
+        super(ThinkingBlocks.PROVIDER, new Endpoint(settings.baseUrlOr(DEFAULT_BASE_URL), "/v1/messages",
                 Relay.header("x-api-key", settings.apiKey())
                         .andThen(headers -> headers.set("anthropic-version", settings.version()))),
                 settings.models(), WIRE, http);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmsse.chat.ReasoningState;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.EventMapper;
 import dev.llmsse.provider.FinishReason;
@@ -20,7 +21,8 @@ import tools.jackson.databind.JsonNode;
  * Anthropic Messages stream events to domain events. Text deltas become tokens; {@code tool_use} blocks
  * stream as start, {@code input_json_delta} argument deltas and end, numbered in the order they appear;
  * {@code thinking} blocks stream as reasoning (their signatures and {@code redacted_thinking} blocks
- * are opaque to clients and not relayed); pings are skipped; {@code message_stop} is the terminator and {@code error} an
+ * are opaque to clients and not relayed: they follow each tool call as a {@link StreamEvent.ProviderState},
+ * which the gateway keeps for the next turn, see {@link ThinkingBlocks}); pings are skipped; {@code message_stop} is the terminator and {@code error} an
  * in-band failure.
  */
 final class MessagesMapper implements EventMapper<SseEvent> {
@@ -33,6 +35,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
 
     private final Map<Integer, Integer> toolByBlock = new HashMap<>();
     private final ReasoningBlock reasoning = new ReasoningBlock();
+    private final ThinkingBlocks thinking = new ThinkingBlocks();
     private boolean terminated;
     private String stopReason;
     private Long inputTokens;
@@ -104,7 +107,12 @@ final class MessagesMapper implements EventMapper<SseEvent> {
         if ("thinking_delta".equals(deltaType)) {
             List<StreamEvent> events = new ArrayList<>(2);
             reasoning.delta(WireJson.string(delta, "thinking"), events);
+            thinking.text(WireJson.string(delta, "thinking"));
             return events;
+        }
+        if ("signature_delta".equals(deltaType)) {
+            thinking.signature(WireJson.string(delta, "signature"));
+            return List.of();
         }
         if ("input_json_delta".equals(deltaType)) {
             Integer tool = toolByBlock.get(json.path("index").asInt(0));
@@ -118,6 +126,7 @@ final class MessagesMapper implements EventMapper<SseEvent> {
     private List<StreamEvent> blockStop(JsonNode json) {
         List<StreamEvent> events = new ArrayList<>(1);
         reasoning.close(events);
+        thinking.stop();
         Integer tool = toolByBlock.get(json.path("index").asInt(0));
         if (tool != null) {
             events.add(new StreamEvent.ToolCallEnd(tool));
@@ -128,11 +137,14 @@ final class MessagesMapper implements EventMapper<SseEvent> {
     private List<StreamEvent> blockStart(JsonNode json) {
         JsonNode block = json.path("content_block");
         String blockType = WireJson.string(block, "type");
+        thinking.start(block);
         if ("tool_use".equals(blockType)) {
             int tool = toolByBlock.size();
             toolByBlock.put(json.path("index").asInt(0), tool);
-            return List.of(new StreamEvent.ToolCallStart(tool, WireJson.string(block, "id"),
-                    WireJson.string(block, "name")));
+            StreamEvent start = new StreamEvent.ToolCallStart(tool, WireJson.string(block, "id"),
+                    WireJson.string(block, "name"));
+            ReasoningState kept = thinking.state();
+            return kept == null ? List.of(start) : List.of(start, new StreamEvent.ProviderState(tool, kept));
         }
         String text = "text".equals(blockType) ? WireJson.string(block, "text") : null;
         return text == null || text.isEmpty() ? List.of() : List.of(new StreamEvent.Token(text));

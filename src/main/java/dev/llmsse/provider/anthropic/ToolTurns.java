@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The conversation and tools as Anthropic's Messages API takes them: an assistant turn's calls are
- * {@code tool_use} blocks after its text, results are {@code tool_result} blocks of a user turn (consecutive
+ * {@code tool_use} blocks after its text (and after the thinking blocks kept from the message that made them), results are {@code tool_result} blocks of a user turn (consecutive
  * results in one turn, as Anthropic requires), tools are {@code {name, description, input_schema}}.
  */
 final class ToolTurns {
@@ -64,6 +64,9 @@ final class ToolTurns {
     }
 
     private static void callingTurn(ArrayNode content, ChatMessage message) {
+        message.toolCalls().stream().map(call -> call.reasoningFor(ThinkingBlocks.PROVIDER))
+                .filter(kept -> kept != null).findFirst()
+                .ifPresent(kept -> ThinkingBlocks.replay(content, kept));
         if (!message.content().isEmpty()) {
             content.addObject().put("type", "text").put("text", message.content());
         }

@@ -42,7 +42,7 @@ final class GeminiProvider extends HttpChatProvider {
 
     GeminiProvider(ProviderSettings.Gemini settings, UpstreamHttp http) {
         // The key in a header, not the ?key= parameter: URLs end up in logs and exception messages.
-        super("gemini", new Endpoint(settings.baseUrlOr(DEFAULT_BASE_URL),
+        super(ToolParts.PROVIDER, new Endpoint(settings.baseUrlOr(DEFAULT_BASE_URL),
                 "/v1beta/models/{model}:streamGenerateContent?alt=sse",
                 Relay.header("x-goog-api-key", settings.apiKey())), settings.models(), WIRE, http);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.llmsse.chat.ReasoningState;
 import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.CachedTokens;
 import dev.llmsse.provider.EventMapper;
@@ -18,7 +19,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Gemini {@code GenerateContentResponse} chunks to domain events. Text parts become tokens, {@code thought: true}
- * parts reasoning; a function call arrives whole, so it becomes start, one delta with its arguments, and end.
+ * parts reasoning; a function call arrives whole, so it becomes start, one delta with its arguments, and end,
+ * then its {@code thoughtSignature} (if any) as a {@link StreamEvent.ProviderState} that the gateway keeps for
+ * the next turn: Gemini wants it back on that {@code functionCall} part.
  * A candidate's {@code finishReason} or a blocked prompt is the terminator; Gemini may still send text or
  * usage after it, which is relayed.
  */
@@ -95,6 +98,10 @@ final class GenerateContentMapper implements EventMapper<SseEvent> {
                     WireJson.string(call, "name")));
             events.add(new StreamEvent.ToolCallDelta(index, args == null ? "{}" : WireJson.text(args)));
             events.add(new StreamEvent.ToolCallEnd(index));
+            String signature = WireJson.string(part, "thoughtSignature");
+            if (signature != null && !signature.isEmpty()) {
+                events.add(new StreamEvent.ProviderState(index, new ReasoningState(ToolParts.PROVIDER, signature)));
+            }
             return;
         }
         if (text != null && !text.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
+import dev.llmsse.chat.ReasoningState;
 import dev.llmsse.chat.Tool;
 import dev.llmsse.chat.ToolChoice;
 import dev.llmsse.provider.ToolBodies;
@@ -16,9 +17,12 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The conversation and tools as Gemini takes them: a model turn's calls are {@code functionCall} parts after
  * its text, results are {@code functionResponse} parts of one user turn (consecutive results together, one
- * per call), tools are {@code functionDeclarations} and the choice is {@code toolConfig.functionCallingConfig}.
+ * per call; a call's kept {@code thoughtSignature} goes back on its part), tools are {@code functionDeclarations} and the choice is {@code toolConfig.functionCallingConfig}.
  */
 final class ToolParts {
+
+    /** The adapter's id, which the reasoning state it keeps (a {@code thoughtSignature}) carries. */
+    static final String PROVIDER = "gemini";
 
     private ToolParts() {
     }
@@ -40,8 +44,14 @@ final class ToolParts {
                 parts.addObject().put("text", message.content());
             }
             for (ChatMessage.ToolCall call : message.toolCalls()) {
-                ObjectNode functionCall = parts.addObject().putObject("functionCall");
-                functionCall.put("name", call.name()).set("args", WireJson.arguments(call.arguments()));
+                ObjectNode part = parts.addObject();
+                part.putObject("functionCall").put("name", call.name())
+                        .set("args", WireJson.arguments(call.arguments()));
+                // The signature goes back on the part it came with, a sibling of functionCall.
+                ReasoningState kept = call.reasoningFor(PROVIDER);
+                if (kept != null) {
+                    part.put("thoughtSignature", kept.state());
+                }
             }
         }
     }

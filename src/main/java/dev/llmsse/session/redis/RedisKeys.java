@@ -31,6 +31,11 @@ record RedisKeys(String prefix) {
         return prefix + ":alias:" + alias;
     }
 
+    /** A tool call's kept reasoning state: no hash tag, it belongs to the call, not to a session. */
+    String reasoningState(String toolCallId) {
+        return prefix + ":state:" + toolCallId;
+    }
+
     String appended(String id) {
         return prefix + ":appended:" + id;
     }

@@ -3,6 +3,7 @@ package dev.llmsse.session.redis;
 import java.time.Duration;
 
 import dev.llmsse.config.GatewayProperties;
+import dev.llmsse.session.ReasoningStates;
 import dev.llmsse.session.ReplicaBus;
 import dev.llmsse.session.SessionAliases;
 import dev.llmsse.session.SessionStore;
@@ -66,6 +67,11 @@ class RedisStoreConfiguration {
     @Bean
     SessionAliases redisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) {
         return new RedisSessionAliases(redis, keys);
+    }
+
+    @Bean
+    ReasoningStates redisReasoningStates(ReactiveStringRedisTemplate redis, RedisKeys keys) {
+        return new RedisReasoningStates(redis, keys);
     }
 
     @Bean

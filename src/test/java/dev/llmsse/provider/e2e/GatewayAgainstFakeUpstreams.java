@@ -85,7 +85,12 @@ abstract class GatewayAgainstFakeUpstreams {
 
     /** Creates a session with {@code POST /api/sessions} and this JSON body, then streams it to its end. */
     List<Frame> streamSession(String json) {
-        WebClient client = WebClient.create("http://127.0.0.1:" + port);
+        return streamSession("http://127.0.0.1:" + port, json);
+    }
+
+    /** {@link #streamSession(String)} against the gateway at {@code url}. */
+    static List<Frame> streamSession(String url, String json) {
+        WebClient client = WebClient.create(url);
         JsonNode created = WireJson.parse(client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json).retrieve().bodyToMono(byte[].class).block(Duration.ofSeconds(20)));
         return frames(client.get().uri(created.path("streamUrl").asString()));

@@ -124,6 +124,11 @@ public record Reconstructed(String text, List<Tool> tools, String outcome, Strea
                 } else if (event instanceof StreamEvent.UsageSoFar) {
                     // Counts told early for an answer cut short; a normal end reports them again in its usage.
                     continue;
+                } else if (event instanceof StreamEvent.ProviderState state) {
+                    // Kept server-side, never part of the answer: only checked to belong to a call made already.
+                    if (!tools.containsKey(state.index())) {
+                        throw new AssertionError("state of tool " + state.index() + " before its start");
+                    }
                 } else if (event instanceof StreamEvent.Done done) {
                     outcome = "done:" + done.finishReason();
                     usage = done.usage();
