@@ -19,7 +19,7 @@ record ChunkJson(String completionId, String model, long created, String textPre
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String OBJECT = "chat.completion.chunk";
-    private static final String TEXT_SUFFIX = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
+    static final String TEXT_SUFFIX = "\"},\"logprobs\":null,\"finish_reason\":null}]}";
 
     /** The chunks of the response {@code completionId} answering {@code model}, created at {@code created}. */
     static ChunkJson of(String completionId, String model, long created) {

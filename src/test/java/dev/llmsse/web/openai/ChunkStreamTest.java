@@ -88,6 +88,19 @@ class ChunkStreamTest {
         assertThat(text.path("choices").path(0).get("finish_reason").isNull()).isTrue();
     }
 
+    /** A token's event is spliced from bytes; it must be exactly the event the string path writes. */
+    @Test
+    void aTokensSplicedEventIsTheStringPathsEventByteForByte() {
+        String escaped = "Gr\u00fc\u00df \\\"\u4e16\ud83d\ude42\\n";
+        String wire = translate(SseFrame.retry(Duration.ofSeconds(3)),
+                SseFrame.of(GEN + ".1", null, "{\"token\":\"" + escaped + "\"}"),
+                SseFrame.of(GEN + ".2", null, "{\"token\":\"" + escaped + "\"}"));
+
+        ChunkJson chunks = ChunkJson.of("chatcmpl-" + GEN, "echo/echo", 1);
+        assertThat(wire).isEqualTo("id: " + GEN + ".1\ndata: " + chunks.text(escaped, true) + "\n\n"
+                + "id: " + GEN + ".2\ndata: " + chunks.text(escaped, false) + "\n\n");
+    }
+
     /** A logged failure is the answer's end: resuming would replay it, so it names no resume point. */
     @Test
     void aFailureIsAnErrorEventWithoutDone() {
