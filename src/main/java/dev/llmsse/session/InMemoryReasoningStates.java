@@ -1,8 +1,6 @@
 package dev.llmsse.session;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.llmsse.chat.ReasoningState;
 
@@ -12,24 +10,19 @@ import reactor.core.scheduler.Scheduler;
 /** Reasoning states in this process ({@code gateway.store=memory}); each is removed by a timer after its TTL. */
 public final class InMemoryReasoningStates implements ReasoningStates {
 
-    private final Map<String, ReasoningState> states = new ConcurrentHashMap<>();
-    private final Scheduler timer;
+    private final ExpiringMap<ReasoningState> states;
 
     public InMemoryReasoningStates(Scheduler timer) {
-        this.timer = timer;
+        this.states = new ExpiringMap<>(timer);
     }
 
     @Override
     public Mono<Void> keep(String toolCallId, ReasoningState state, Duration ttl) {
-        return Mono.fromRunnable(() -> {
-            states.put(toolCallId, state);
-            // Removes only this state; no error handler: a delay only fails when its scheduler is disposed.
-            Mono.delay(ttl, timer).subscribe(tick -> states.remove(toolCallId, state));
-        });
+        return states.put(toolCallId, state, ttl);
     }
 
     @Override
     public Mono<ReasoningState> find(String toolCallId) {
-        return Mono.fromSupplier(() -> states.get(toolCallId));
+        return states.get(toolCallId);
     }
 }

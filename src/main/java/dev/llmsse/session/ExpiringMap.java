@@ -1,0 +1,35 @@
+package dev.llmsse.session;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Values in this process, each removed by a timer after its own TTL: what the in-memory stores keep
+ * ({@code gateway.store=memory}). A timer removes only the pair it was set for, so a value put later under the
+ * same key lives its own TTL.
+ */
+final class ExpiringMap<V> {
+
+    private final Map<String, V> values = new ConcurrentHashMap<>();
+    private final Scheduler timer;
+
+    ExpiringMap(Scheduler timer) {
+        this.timer = timer;
+    }
+
+    Mono<Void> put(String key, V value, Duration ttl) {
+        return Mono.fromRunnable(() -> {
+            values.put(key, value);
+            // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
+            Mono.delay(ttl, timer).subscribe(tick -> values.remove(key, value));
+        });
+    }
+
+    Mono<V> get(String key) {
+        return Mono.fromSupplier(() -> values.get(key));
+    }
+}
