@@ -1,6 +1,7 @@
 package dev.llmsse.provider.e2e;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,8 @@ import java.util.function.Function;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
+import dev.llmsse.provider.testing.Replay;
+import dev.llmsse.provider.testing.TestTranscripts;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -114,6 +117,22 @@ abstract class GatewayAgainstFakeUpstreams {
         return request -> routes.entrySet().stream().filter(route -> request.uri().startsWith(route.getKey()))
                 .findFirst().map(route -> route.getValue().apply(request))
                 .orElseGet(() -> FakeUpstream.Reply.status(404, "{}", Map.of()));
+    }
+
+    /** Every request to {@code path} is answered with our own transcript {@code folder/name} ({@code .ndjson} as NDJSON). */
+    static void answerWith(String path, String transcript) {
+        Path file = TestTranscripts.dir(transcript.substring(0, transcript.indexOf('/')))
+                .resolve(transcript.substring(transcript.indexOf('/') + 1));
+        String type = transcript.endsWith(".ndjson") ? "application/x-ndjson" : "text/event-stream";
+        UPSTREAM.answer(byPath(Map.of(path, request -> FakeUpstream.Reply.stream(type,
+                List.of(Replay.bytes(file))))));
+    }
+
+    /** The body of the newest request to {@code path}. */
+    static JsonNode lastBodyTo(String path) {
+        FakeUpstream.Recorded sent = UPSTREAM.requests().stream().filter(request -> request.uri().startsWith(path))
+                .reduce((first, second) -> second).orElseThrow();
+        return WireJson.parse(sent.body().getBytes());
     }
 
     static long requestsTo(String pathPrefix) {

@@ -207,9 +207,4 @@ class KeptReasoningTest extends GatewayAgainstFakeUpstreams {
         return WireJson.object().put("role", "tool").put("toolCallId", id).put("content", RESULT);
     }
 
-    private static JsonNode lastBodyTo(String path) {
-        List<FakeUpstream.Recorded> sent = UPSTREAM.requests().stream()
-                .filter(request -> request.uri().startsWith(path)).toList();
-        return WireJson.parse(sent.get(sent.size() - 1).body().getBytes(StandardCharsets.UTF_8));
-    }
 }

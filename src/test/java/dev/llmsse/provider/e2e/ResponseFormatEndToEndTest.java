@@ -2,15 +2,11 @@ package dev.llmsse.provider.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import dev.llmsse.provider.WireJson;
 import dev.llmsse.provider.testing.FakeUpstream;
-import dev.llmsse.provider.testing.Replay;
-import dev.llmsse.provider.testing.TestTranscripts;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,20 +122,6 @@ class ResponseFormatEndToEndTest extends GatewayAgainstFakeUpstreams {
         assertThat(answer.getStatusCode().value()).isEqualTo(400);
         assertThat(answer.getBody().replace("\\\"", "\"")).contains(detail); // every door's shape, unescaped
         assertThat(UPSTREAM.requests()).hasSize((int) before);
-    }
-
-    private static void answerWith(String path, String transcript) {
-        Path file = TestTranscripts.dir(transcript.substring(0, transcript.indexOf('/')))
-                .resolve(transcript.substring(transcript.indexOf('/') + 1));
-        String type = transcript.endsWith(".ndjson") ? "application/x-ndjson" : "text/event-stream";
-        UPSTREAM.answer(byPath(Map.of(path, request -> FakeUpstream.Reply.stream(type,
-                List.of(Replay.bytes(file))))));
-    }
-
-    private static JsonNode lastBodyTo(String path) {
-        FakeUpstream.Recorded sent = UPSTREAM.requests().stream().filter(request -> request.uri().startsWith(path))
-                .reduce((first, second) -> second).orElseThrow();
-        return WireJson.parse(sent.body().getBytes());
     }
 
     private ResponseEntity<String> post(String path, String json) {

@@ -229,12 +229,6 @@ class ToolRoundTripTest extends GatewayAgainstFakeUpstreams {
         return arguments.toString();
     }
 
-    private static JsonNode lastBodyTo(String path) {
-        List<FakeUpstream.Recorded> sent = UPSTREAM.requests().stream()
-                .filter(request -> request.uri().startsWith(path)).toList();
-        return WireJson.parse(sent.get(sent.size() - 1).body().getBytes(StandardCharsets.UTF_8));
-    }
-
     private static String folder(String transcript) {
         return transcript.substring(0, transcript.indexOf('/'));
     }

@@ -26,4 +26,10 @@ public final class RecordedTranscripts {
             throw new IllegalStateException(e);
         }
     }
+
+    /** The recording {@code folder/name}, e.g. {@code openai/chat-text.sse}. */
+    public static Path file(String transcript) {
+        int slash = transcript.indexOf('/');
+        return dir(transcript.substring(0, slash)).resolve(transcript.substring(slash + 1));
+    }
 }

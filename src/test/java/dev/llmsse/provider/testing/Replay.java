@@ -130,4 +130,14 @@ public final class Replay {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** A transcript's SSE events, each with its blank line, so that a local upstream can pace or pause between two. */
+    public static List<byte[]> events(Path transcript) {
+        String body = new String(bytes(transcript), java.nio.charset.StandardCharsets.UTF_8);
+        List<byte[]> events = new ArrayList<>();
+        for (String event : body.split("(?<=\r\n\r\n|\n\n)")) {
+            events.add(event.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return events;
+    }
 }

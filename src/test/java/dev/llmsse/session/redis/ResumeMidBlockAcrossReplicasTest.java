@@ -2,8 +2,6 @@ package dev.llmsse.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +52,7 @@ class ResumeMidBlockAcrossReplicasTest {
         "openai/chat-parallel-tool-calls.sse,                    tool_delta,      3, openai/gpt-test"})
     void aClientCutMidBlockOnAResumesOnBWithNothingLostOrRepeated(String transcript, String inside, int cutAfter,
             String model) throws Exception {
-        List<byte[]> events = events(file(transcript));
+        List<byte[]> events = Replay.events(RecordedTranscripts.file(transcript));
         // About a second per answer, whatever the recording's length: the cut falls while A still generates.
         Duration pace = Duration.ofMillis(Math.max(1, 1000 / events.size()));
         UPSTREAM.answer(request -> FakeUpstream.Reply.stream("text/event-stream", events).paced(pace));
@@ -119,18 +117,4 @@ class ResumeMidBlockAcrossReplicasTest {
         throw new AssertionError("fewer than " + nth + " " + event + " frames");
     }
 
-    private static Path file(String transcript) {
-        int slash = transcript.indexOf('/');
-        return RecordedTranscripts.dir(transcript.substring(0, slash)).resolve(transcript.substring(slash + 1));
-    }
-
-    /** The recording's SSE events, each with its blank line, so that the upstream paces them one by one. */
-    private static List<byte[]> events(Path transcript) {
-        String body = new String(Replay.bytes(transcript), StandardCharsets.UTF_8);
-        List<byte[]> events = new ArrayList<>();
-        for (String event : body.split("(?<=\r\n\r\n|\n\n)")) {
-            events.add(event.getBytes(StandardCharsets.UTF_8));
-        }
-        return events;
-    }
 }

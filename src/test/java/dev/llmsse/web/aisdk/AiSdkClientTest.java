@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +78,7 @@ class AiSdkClientTest {
         "openai-responses/responses-reasoning-summary-large.sse, openai-responses/gpt-test, /v1/responses"})
     void theAiSdkRebuildsTheSamePartsAsOurProtocol(String transcript, String model, String path) {
         UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream",
-                List.of(Replay.bytes(file(transcript))))));
+                List.of(Replay.bytes(RecordedTranscripts.file(transcript))))));
 
         List<ServerSentEvent<String>> frames = ourStream(model);
         Parts ours = Parts.ofFrames(frames);
@@ -108,10 +107,11 @@ class AiSdkClientTest {
     @Test
     void aStreamCutMidAnswerResumesWithNothingLostOrRepeated() {
         String path = "/v1beta/models/gemini-test:streamGenerateContent";
-        Path transcript = file("gemini/stream-text-long.sse");
+        Path transcript = RecordedTranscripts.file("gemini/stream-text-long.sse");
         String expected = WireJson.parse(Replay.bytes(Replay.expectedFor(transcript))).path("assistant_text").asString();
         Sinks.Empty<Void> release = Sinks.empty();
-        UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream", events(transcript))
+        UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream",
+                Replay.events(transcript))
                 .pausedAfter(4, release.asMono()), release));
 
         JsonNode result = AiSdkClient.run("resume", options("gemini/gemini-test", UPSTREAM.url(RELEASE)));
@@ -138,7 +138,8 @@ class AiSdkClientTest {
     void theAiSdksStopLeavesTheAnswerRunningForAResumeAndOurStopEndsIt() {
         String path = "/v1beta/models/gemini-test:streamGenerateContent";
         UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream",
-                events(file("gemini/stream-text-long.sse"))).pausedAfter(4, Sinks.<Void>empty().asMono())));
+                Replay.events(RecordedTranscripts.file("gemini/stream-text-long.sse")))
+                .pausedAfter(4, Sinks.<Void>empty().asMono())));
 
         JsonNode result = AiSdkClient.run("stop", options("gemini/gemini-test", null));
 
@@ -165,7 +166,7 @@ class AiSdkClientTest {
         String path = "/v1/chat/completions";
         // Turn 1 calls two tools (ids and arguments from the recording); turn 2, after the outputs, answers in text.
         UPSTREAM.answer(route(path, request -> FakeUpstream.Reply.stream("text/event-stream", List.of(Replay.bytes(
-                file(request.body().contains("\"tool_call_id\"") ? "openai/chat-text.sse"
+                RecordedTranscripts.file(request.body().contains("\"tool_call_id\"") ? "openai/chat-text.sse"
                         : "openai/chat-parallel-tool-calls.sse"))))));
         Map<String, Object> options = options("openai/gpt-test", null);
         Map<String, Object> objectSchema = Map.of("type", "object");
@@ -239,20 +240,6 @@ class AiSdkClientTest {
         return last;
     }
 
-    private static Path file(String transcript) {
-        int slash = transcript.indexOf('/');
-        return RecordedTranscripts.dir(transcript.substring(0, slash)).resolve(transcript.substring(slash + 1));
-    }
-
-    /** The transcript's SSE events, each with its blank line, so that an answer can pause between two. */
-    private static List<byte[]> events(Path transcript) {
-        String body = new String(Replay.bytes(transcript), StandardCharsets.UTF_8);
-        List<byte[]> events = new ArrayList<>();
-        for (String event : body.split("(?<=\r\n\r\n|\n\n)")) {
-            events.add(event.getBytes(StandardCharsets.UTF_8));
-        }
-        return events;
-    }
 
     private static Function<FakeUpstream.Recorded, FakeUpstream.Reply> route(String path,
             Function<FakeUpstream.Recorded, FakeUpstream.Reply> answer) {
