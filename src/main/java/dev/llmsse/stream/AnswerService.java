@@ -1,5 +1,7 @@
 package dev.llmsse.stream;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ResolvedModel;
@@ -36,13 +38,22 @@ public class AnswerService {
                 model.qualifiedName(), request, true, principal, null)).flatMap(record -> {
                     AnswerCollector collector = new AnswerCollector(model.qualifiedName());
                     gate.started(record);
+                    AtomicBoolean released = new AtomicBoolean();
+                    Runnable release = () -> {
+                        if (released.compareAndSet(false, true)) {
+                            gate.finished(record, collector.outputTokens());
+                        }
+                    };
                     return Generations.upstream(kept, model, request)
                             // No generation here to keep an idle watch: the operator, on this rarer path.
                             .timeout(settings.idleTimeout(), timer)
                             .take(settings.maxDuration(), timer)
                             .reduce(collector, AnswerCollector::add)
                             .map(AnswerCollector::answer)
-                            .doFinally(signal -> gate.finished(record, collector.outputTokens()));
+                            // Before the answer or the error goes on to the client (doFinally ran after): a
+                            // client's next request, sent as soon as it reads a 502, found its slot still held.
+                            .doOnTerminate(release)
+                            .doOnCancel(release);
                 })
                 .onErrorMap(error -> !(error instanceof AnswerFailedException) && !Admission.refused(error),
                         error -> new AnswerFailedException(UpstreamErrors.toFailed(error, context))));
