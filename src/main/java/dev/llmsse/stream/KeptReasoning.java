@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
 
 /**
  * Keeps, server-side, what a provider needs back with its tool calls on the next turn (reasoning signatures),
@@ -46,29 +47,55 @@ final class KeptReasoning {
     /** The provider's stream for {@code request}, with kept states given back and new ones kept. */
     Flux<StreamEvent> stream(ResolvedModel model, ChatRequest request) {
         return withKeptStates(request).flatMapMany(ready -> {
-            Map<Integer, String> callIds = new HashMap<>();
-            return model.provider().stream(ready).concatMap(event -> keep(event, callIds));
+            Keeping keeping = new Keeping();
+            return model.provider().stream(ready).<StreamEvent>handle(keeping::pass)
+                    .concatWith(Mono.defer(keeping::heldEnd));
         });
     }
 
-    private Mono<StreamEvent> keep(StreamEvent event, Map<Integer, String> callIds) {
-        if (event instanceof StreamEvent.ToolCallStart start) {
-            callIds.put(start.index(), start.id());
+    /**
+     * One stream's states. Every other event passes straight through (no operator per token); a state is
+     * written as it comes and dropped, and only when a write is still pending is the answer's end held back
+     * until it is done, so that the state is stored before the end reaches the client.
+     */
+    private final class Keeping {
+
+        private final Map<Integer, String> callIds = new HashMap<>();
+        private final List<Mono<Void>> writes = new ArrayList<>();
+        private StreamEvent heldEnd;
+
+        void pass(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+            if (event instanceof StreamEvent.ToolCallStart start) {
+                callIds.put(start.index(), start.id());
+            }
+            if (event instanceof StreamEvent.ProviderState kept) {
+                write(kept);
+            } else if (event.terminal() && !writes.isEmpty()) {
+                heldEnd = event;
+            } else {
+                sink.next(event);
+            }
         }
-        if (!(event instanceof StreamEvent.ProviderState kept)) {
-            return Mono.just(event);
+
+        private void write(StreamEvent.ProviderState kept) {
+            String id = callIds.get(kept.index());
+            if (states == null || id == null) {
+                return;
+            }
+            Mono<Void> write = states.keep(id, kept.state(), ttl)
+                    .onErrorResume(error -> {
+                        LOG.warn("could not keep the reasoning state of a tool call: {}", error.toString());
+                        return Mono.empty();
+                    })
+                    .cache();
+            // Started now, so that a client leaving before the end costs no state; errors are logged above.
+            write.subscribe(done -> { }, error -> { });
+            writes.add(write);
         }
-        String id = callIds.get(kept.index());
-        if (states == null || id == null) {
-            return Mono.empty();
+
+        Mono<StreamEvent> heldEnd() {
+            return heldEnd == null ? Mono.empty() : Mono.when(writes).thenReturn(heldEnd);
         }
-        // Waited for, so that the state is stored before the answer's end reaches the client.
-        return states.keep(id, kept.state(), ttl)
-                .onErrorResume(error -> {
-                    LOG.warn("could not keep the reasoning state of a tool call: {}", error.toString());
-                    return Mono.empty();
-                })
-                .then(Mono.empty());
     }
 
     private Mono<ChatRequest> withKeptStates(ChatRequest request) {
