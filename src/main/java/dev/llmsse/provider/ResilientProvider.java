@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import dev.llmsse.chat.ChatRequest;
 import dev.llmsse.chat.ProviderException;
@@ -61,25 +62,22 @@ final class ResilientProvider implements ChatProvider {
         return id;
     }
 
-    /** The first target's refusal: an alias must be able to fall back to every one of its targets. */
     @Override
     public String reasoningRefusal(ChatRequest request) {
-        for (Target target : targets) {
-            String refusal = target.provider().reasoningRefusal(request);
-            if (refusal != null) {
-                return target.provider().id() + ": " + refusal;
-            }
-        }
-        return null;
+        return firstRefusal(provider -> provider.reasoningRefusal(request));
+    }
+
+    @Override
+    public String imageRefusal(ChatRequest request) {
+        return firstRefusal(provider -> provider.imageRefusal(request));
     }
 
     /** The first target's refusal: an alias must be able to fall back to every one of its targets. */
-    @Override
-    public String imageRefusal(ChatRequest request) {
+    private String firstRefusal(Function<ChatProvider, String> refusal) {
         for (Target target : targets) {
-            String refusal = target.provider().imageRefusal(request);
-            if (refusal != null) {
-                return target.provider().id() + ": " + refusal;
+            String reason = refusal.apply(target.provider());
+            if (reason != null) {
+                return target.provider().id() + ": " + reason;
             }
         }
         return null;

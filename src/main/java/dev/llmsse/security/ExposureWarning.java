@@ -18,17 +18,9 @@ import org.springframework.stereotype.Component;
  * reaches the port spends the provider keys.
  */
 @Component
-class ExposureWarning {
+record ExposureWarning(GatewayProperties properties, Environment environment) {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExposureWarning.class);
-
-    private final GatewayProperties properties;
-    private final Environment environment;
-
-    ExposureWarning(GatewayProperties properties, Environment environment) {
-        this.properties = properties;
-        this.environment = environment;
-    }
 
     @EventListener(ApplicationReadyEvent.class)
     void warnIfExposed() {

@@ -8,20 +8,21 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Values in this process, each removed by a timer after its own TTL: what the in-memory stores keep
+ * Values in this process, each removed by a timer after its own TTL: the in-memory side tables
  * ({@code gateway.store=memory}). A timer removes only the pair it was set for, so a value put later under the
  * same key lives its own TTL.
  */
-final class ExpiringMap<V> {
+abstract class ExpiringMap<V> implements ExpiringValues<V> {
 
     private final Map<String, V> values = new ConcurrentHashMap<>();
     private final Scheduler timer;
 
-    ExpiringMap(Scheduler timer) {
+    protected ExpiringMap(Scheduler timer) {
         this.timer = timer;
     }
 
-    Mono<Void> put(String key, V value, Duration ttl) {
+    @Override
+    public final Mono<Void> put(String key, V value, Duration ttl) {
         return Mono.fromRunnable(() -> {
             values.put(key, value);
             // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
@@ -29,7 +30,8 @@ final class ExpiringMap<V> {
         });
     }
 
-    Mono<V> get(String key) {
+    @Override
+    public final Mono<V> get(String key) {
         return Mono.fromSupplier(() -> values.get(key));
     }
 }

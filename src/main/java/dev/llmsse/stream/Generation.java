@@ -95,7 +95,7 @@ final class Generation {
     /** Ends the generation for a shutdown, if it still runs: the upstream is cancelled, clients get a retryable error. */
     synchronized void shutdown() {
         if (state != State.FINISHED) {
-            cancelWith(UpstreamErrors.SHUTDOWN);
+            cancelWith(UpstreamErrors.Ending.SHUTDOWN.event);
         }
     }
 
@@ -121,7 +121,7 @@ final class Generation {
     synchronized void leaseLost() {
         if (state != State.FINISHED) {
             log.stopMirroring();
-            cancelWith(UpstreamErrors.LEASE_LOST);
+            cancelWith(UpstreamErrors.Ending.LEASE_LOST.event);
         }
     }
 
@@ -173,19 +173,19 @@ final class Generation {
     private synchronized void graceExpired(long remote) {
         timers.endGrace();
         if (subscribers == 0 && remote == 0 && state == State.RUNNING) {
-            cancelWith(UpstreamErrors.ABANDONED);
+            cancelWith(UpstreamErrors.Ending.ABANDONED.event);
         }
     }
 
     private synchronized void overtime() {
         if (state == State.RUNNING) {
-            cancelWith(UpstreamErrors.MAX_DURATION);
+            cancelWith(UpstreamErrors.Ending.MAX_DURATION.event);
         }
     }
 
     private synchronized void silent() {
         if (state == State.RUNNING) {
-            cancelWith(UpstreamErrors.IDLE_TIMEOUT);
+            cancelWith(UpstreamErrors.Ending.IDLE_TIMEOUT.event);
         }
     }
 
@@ -214,7 +214,7 @@ final class Generation {
         }
         if (!event.terminal() && log.full()) {
             cancelUpstream();
-            next = UpstreamErrors.TOO_LONG;
+            next = UpstreamErrors.Ending.TOO_LONG.event;
         }
         if (next.terminal()) {
             state = State.FINISHED;
@@ -239,7 +239,7 @@ final class Generation {
 
     private synchronized void upstreamCompleted() {
         if (state != State.FINISHED) {
-            append(UpstreamErrors.TRUNCATED);
+            append(UpstreamErrors.Ending.TRUNCATED.event);
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -17,9 +18,9 @@ final class IdleWatch implements Disposable {
     private final long timeoutNanos;
     private final Scheduler timer;
     private final Runnable onSilent;
+    /** The timer's next check; disposing it also disposes a check scheduled after (no race with a re-arm). */
+    private final Disposable.Swap pending = Disposables.swap();
     private volatile long lastActivityNanos;
-    private volatile Disposable pending;
-    private volatile boolean disposed;
 
     /** Starts watching now: {@code onSilent} runs once nothing was {@link #touch() touched} for {@code timeout}. */
     IdleWatch(Duration timeout, Scheduler timer, Runnable onSilent) {
@@ -37,21 +38,20 @@ final class IdleWatch implements Disposable {
 
     @Override
     public void dispose() {
-        disposed = true;
         pending.dispose();
     }
 
     @Override
     public boolean isDisposed() {
-        return disposed;
+        return pending.isDisposed();
     }
 
     private void sleep(long nanos) {
-        pending = timer.schedule(this::check, nanos, TimeUnit.NANOSECONDS);
+        pending.replace(timer.schedule(this::check, nanos, TimeUnit.NANOSECONDS));
     }
 
     private void check() {
-        if (disposed) {
+        if (pending.isDisposed()) {
             return;
         }
         long left = timeoutNanos - (timer.now(TimeUnit.NANOSECONDS) - lastActivityNanos);

@@ -27,22 +27,16 @@ import reactor.core.publisher.SynchronousSink;
  * in its history gets the state kept for its id (and only that: whatever a request carried is replaced).
  * The adapter that made a state is the only one that reads it. A store that fails costs the state, never
  * the answer: the provider then refuses the next turn, or answers without the reasoning.
+ *
+ * @param states where states are kept, or null to keep none
+ * @param ttl    how long a state is kept (the retention of finished generations)
  */
-final class KeptReasoning {
+record KeptReasoning(ReasoningStates states, Duration ttl) {
 
     /** For tests and wiring without a store: nothing is kept, states from requests are still dropped. */
     static final KeptReasoning NONE = new KeptReasoning(null, Duration.ZERO);
 
     private static final Logger LOG = LoggerFactory.getLogger(KeptReasoning.class);
-
-    private final ReasoningStates states;
-    private final Duration ttl;
-
-    /** @param ttl how long a state is kept (the retention of finished generations) */
-    KeptReasoning(ReasoningStates states, Duration ttl) {
-        this.states = states;
-        this.ttl = ttl;
-    }
 
     /** The provider's stream for {@code request}, with kept states given back and new ones kept. */
     Flux<StreamEvent> stream(ResolvedModel model, ChatRequest request) {
@@ -82,7 +76,7 @@ final class KeptReasoning {
             if (states == null || id == null) {
                 return;
             }
-            Mono<Void> write = states.keep(id, kept.state(), ttl)
+            Mono<Void> write = states.put(id, kept.state(), ttl)
                     .onErrorResume(error -> {
                         LOG.warn("could not keep the reasoning state of a tool call: {}", error.toString());
                         return Mono.empty();
@@ -120,7 +114,7 @@ final class KeptReasoning {
         if (states == null || toolCallId == null) {
             return Mono.empty();
         }
-        return states.find(toolCallId).onErrorResume(error -> {
+        return states.get(toolCallId).onErrorResume(error -> {
             LOG.warn("could not read the reasoning state of a tool call: {}", error.toString());
             return Mono.empty();
         });

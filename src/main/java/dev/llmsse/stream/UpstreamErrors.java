@@ -16,33 +16,29 @@ final class UpstreamErrors {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamErrors.class);
 
-    /** The upstream sent nothing for {@code gateway.stream.idle-timeout}. */
-    static final StreamEvent.Failed IDLE_TIMEOUT =
-            new StreamEvent.Failed("idle_timeout", "the provider went silent", true);
+    /** The endings the gateway decides itself, each as the terminal event its clients get. */
+    enum Ending {
+        /** The upstream sent nothing for {@code gateway.stream.idle-timeout}. */
+        IDLE_TIMEOUT("idle_timeout", "the provider went silent", true),
+        /** This replica lost the generation's lease: another replica took the answer over. */
+        LEASE_LOST("interrupted", "another replica took over this answer", true),
+        /** The provider's stream ended without its terminal event. */
+        TRUNCATED("truncated", "the provider ended without finishing the answer", true),
+        /** No client was attached for the detach grace, here or on another replica. */
+        ABANDONED("cancelled", "no client was attached any more", true),
+        /** The answer ran past {@code gateway.stream.max-duration}. */
+        MAX_DURATION("max_duration", "the answer took longer than allowed", false),
+        /** The gateway is shutting down and ended the answer; a client resumes on another replica. */
+        SHUTDOWN("shutdown", "the gateway is shutting down; retry", true),
+        /** The answer reached {@code gateway.stream.max-events}. */
+        TOO_LONG("too_long", "the answer exceeded the gateway's event limit", false);
 
-    /** This replica lost the generation's lease: another replica took the answer over. */
-    static final StreamEvent.Failed LEASE_LOST =
-            new StreamEvent.Failed("interrupted", "another replica took over this answer", true);
+        final StreamEvent.Failed event;
 
-    /** The provider's stream ended without its terminal event. */
-    static final StreamEvent.Failed TRUNCATED =
-            new StreamEvent.Failed("truncated", "the provider ended without finishing the answer", true);
-
-    /** No client was attached for the detach grace, here or on another replica. */
-    static final StreamEvent.Failed ABANDONED =
-            new StreamEvent.Failed("cancelled", "no client was attached any more", true);
-
-    /** The answer ran past {@code gateway.stream.max-duration}. */
-    static final StreamEvent.Failed MAX_DURATION =
-            new StreamEvent.Failed("max_duration", "the answer took longer than allowed", false);
-
-    /** The gateway is shutting down and ended the answer; a client resumes on another replica. */
-    static final StreamEvent.Failed SHUTDOWN =
-            new StreamEvent.Failed("shutdown", "the gateway is shutting down; retry", true);
-
-    /** The answer reached {@code gateway.stream.max-events}. */
-    static final StreamEvent.Failed TOO_LONG =
-            new StreamEvent.Failed("too_long", "the answer exceeded the gateway's event limit", false);
+        Ending(String code, String message, boolean retryable) {
+            this.event = new StreamEvent.Failed(code, message, retryable);
+        }
+    }
 
     private UpstreamErrors() {
     }
@@ -53,7 +49,7 @@ final class UpstreamErrors {
             return new StreamEvent.Failed(provider.code(), provider.getMessage(), provider.retryable());
         }
         if (error instanceof TimeoutException) {
-            return IDLE_TIMEOUT;
+            return Ending.IDLE_TIMEOUT.event;
         }
         // Unknown failures are logged here by type only: their messages may carry upstream text.
         try (RequestTrace.LogScope scope = RequestTrace.logScope(trace)) {

@@ -47,18 +47,6 @@ public sealed interface DoorFrame {
 
     /** The answer ended; {@code usage} is never null, and a count nobody knows is null in it. */
     record Done(String id, String finishReason, StreamEvent.Usage usage) implements DoorFrame {
-
-        public Long inputTokens() {
-            return usage.inputTokens();
-        }
-
-        public Long outputTokens() {
-            return usage.outputTokens();
-        }
-
-        public Long reasoningTokens() {
-            return usage.reasoningTokens();
-        }
     }
 
     /**

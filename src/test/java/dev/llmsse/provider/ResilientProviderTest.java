@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 import dev.llmsse.chat.ChatMessage;
@@ -44,8 +45,8 @@ class ResilientProviderTest {
                 .thenAwait(Duration.ofSeconds(10))
                 .expectNext(new StreamEvent.Token("ok"), DONE)
                 .expectComplete().verify(Duration.ofSeconds(5));
-        assertThat(flaky.attempts.get()).isEqualTo(3);
-        assertThat(flaky.lastModel).isEqualTo("model-a");
+        assertThat(flaky.attempts().get()).isEqualTo(3);
+        assertThat(flaky.lastModel().get()).isEqualTo("model-a");
         // Counted in the registry the provider was given, not in the global one.
         assertThat(meters.get("llmsse.upstream.retries").tag("provider", "a").tag("code", "upstream_unavailable")
                 .counter().count()).isEqualTo(2);
@@ -67,7 +68,7 @@ class ResilientProviderTest {
                 .expectNext(new StreamEvent.Token("x"))
                 .expectErrorMatches(error -> ((ProviderException) error).code().equals("upstream_unavailable"))
                 .verify(Duration.ofSeconds(5));
-        assertThat(failsLate.attempts.get()).isEqualTo(1);
+        assertThat(failsLate.attempts().get()).isEqualTo(1);
     }
 
     @Test
@@ -78,9 +79,9 @@ class ResilientProviderTest {
         StepVerifier.create(resilient(Duration.ZERO, denied, fallback).stream(REQUEST))
                 .expectNext(new StreamEvent.Token("ok"), DONE)
                 .expectComplete().verify(Duration.ofSeconds(5));
-        assertThat(denied.attempts.get()).isEqualTo(1);
-        assertThat(fallback.attempts.get()).isEqualTo(1);
-        assertThat(fallback.lastModel).isEqualTo("model-b");
+        assertThat(denied.attempts().get()).isEqualTo(1);
+        assertThat(fallback.attempts().get()).isEqualTo(1);
+        assertThat(fallback.lastModel().get()).isEqualTo("model-b");
     }
 
     @Test
@@ -94,7 +95,7 @@ class ResilientProviderTest {
                 .thenAwait(Duration.ofSeconds(10))
                 .expectNext(new StreamEvent.Token("ok"), DONE)
                 .expectComplete().verify(Duration.ofSeconds(5));
-        assertThat(silentOnce.attempts.get()).isEqualTo(2);
+        assertThat(silentOnce.attempts().get()).isEqualTo(2);
     }
 
     @Test
@@ -106,7 +107,7 @@ class ResilientProviderTest {
                 .thenAwait(Duration.ofMinutes(1))
                 .expectErrorMatches(error -> ((ProviderException) error).code().equals("first_token_timeout"))
                 .verify(Duration.ofSeconds(5));
-        assertThat(silent.attempts.get()).isEqualTo(3);
+        assertThat(silent.attempts().get()).isEqualTo(3);
     }
 
     @Test
@@ -121,7 +122,7 @@ class ResilientProviderTest {
                 .thenAwait(Duration.ofSeconds(2))
                 .expectNext(new StreamEvent.Token("ok"), DONE)
                 .expectComplete().verify(Duration.ofSeconds(5));
-        assertThat(limited.attempts.get()).isEqualTo(2);
+        assertThat(limited.attempts().get()).isEqualTo(2);
     }
 
     @Test
@@ -149,27 +150,17 @@ class ResilientProviderTest {
     }
 
     /** A provider whose n-th subscription (from 1) plays a given script. */
-    private static final class Scripted implements ChatProvider {
-
-        final String id;
-        final AtomicInteger attempts = new AtomicInteger();
-        final IntFunction<Flux<StreamEvent>> script;
-        volatile String lastModel;
+    private record Scripted(String id, IntFunction<Flux<StreamEvent>> script, AtomicInteger attempts,
+            AtomicReference<String> lastModel) implements ChatProvider {
 
         Scripted(String id, IntFunction<Flux<StreamEvent>> script) {
-            this.id = id;
-            this.script = script;
-        }
-
-        @Override
-        public String id() {
-            return id;
+            this(id, script, new AtomicInteger(), new AtomicReference<>());
         }
 
         @Override
         public Flux<StreamEvent> stream(ChatRequest request) {
             return Flux.defer(() -> {
-                lastModel = request.model();
+                lastModel.set(request.model());
                 return script.apply(attempts.incrementAndGet());
             });
         }

@@ -19,21 +19,21 @@ class InMemoryReasoningStatesTest {
 
     @Test
     void aStateIsFoundUntilItsTtlEnds() {
-        states.keep("call_1", state, Duration.ofMinutes(5)).block();
+        states.put("call_1", state, Duration.ofMinutes(5)).block();
 
-        assertThat(states.find("call_1").block()).isEqualTo(state);
-        assertThat(states.find("call_2").block()).isNull();
+        assertThat(states.get("call_1").block()).isEqualTo(state);
+        assertThat(states.get("call_2").block()).isNull();
         time.advanceTimeBy(Duration.ofMinutes(5));
-        assertThat(states.find("call_1").block()).isNull();
+        assertThat(states.get("call_1").block()).isNull();
     }
 
     @Test
     void aStateKeptAgainLivesItsOwnTtl() {
-        states.keep("call_1", new ReasoningState("gemini", "old"), Duration.ofMinutes(5)).block();
+        states.put("call_1", new ReasoningState("gemini", "old"), Duration.ofMinutes(5)).block();
         time.advanceTimeBy(Duration.ofMinutes(4));
-        states.keep("call_1", state, Duration.ofMinutes(5)).block();
+        states.put("call_1", state, Duration.ofMinutes(5)).block();
         time.advanceTimeBy(Duration.ofMinutes(2));
 
-        assertThat(states.find("call_1").block()).isEqualTo(state);
+        assertThat(states.get("call_1").block()).isEqualTo(state);
     }
 }

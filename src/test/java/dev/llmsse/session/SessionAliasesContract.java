@@ -24,39 +24,39 @@ public abstract class SessionAliasesContract {
     @Test
     public void anAliasPointsAtItsSessionAndAnUnknownOneNowhere() {
         String alias = alias();
-        aliases().point(alias, "session-1", LONG).block();
+        aliases().put(alias, "session-1", LONG).block();
 
-        assertThat(aliases().target(alias).block()).isEqualTo("session-1");
-        assertThat(aliases().target(alias()).blockOptional()).isEmpty();
+        assertThat(aliases().get(alias).block()).isEqualTo("session-1");
+        assertThat(aliases().get(alias()).blockOptional()).isEmpty();
     }
 
     @Test
     public void pointingAgainReplacesTheTarget() {
         String alias = alias();
-        aliases().point(alias, "session-1", LONG).block();
-        aliases().point(alias, "session-2", LONG).block();
+        aliases().put(alias, "session-1", LONG).block();
+        aliases().put(alias, "session-2", LONG).block();
 
-        assertThat(aliases().target(alias).block()).isEqualTo("session-2");
+        assertThat(aliases().get(alias).block()).isEqualTo("session-2");
     }
 
     @Test
     public void anAliasPointsNowhereAfterItsTtl() {
         String alias = alias();
-        aliases().point(alias, "session-1", Duration.ofMillis(300)).block();
+        aliases().put(alias, "session-1", Duration.ofMillis(300)).block();
 
-        await().atMost(5, TimeUnit.SECONDS).until(() -> aliases().target(alias).blockOptional().isEmpty());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> aliases().get(alias).blockOptional().isEmpty());
     }
 
     @Test
     public void aNewPointingLivesItsOwnTtlNotTheOneItReplaced() {
         String alias = alias();
         String marker = alias();
-        aliases().point(alias, "session-1", Duration.ofMillis(200)).block();
-        aliases().point(alias, "session-2", LONG).block();
+        aliases().put(alias, "session-1", Duration.ofMillis(200)).block();
+        aliases().put(alias, "session-2", LONG).block();
         // A second alias with the first one's TTL: once it is gone, so would the first pointing be.
-        aliases().point(marker, "session-3", Duration.ofMillis(200)).block();
+        aliases().put(marker, "session-3", Duration.ofMillis(200)).block();
 
-        await().atMost(5, TimeUnit.SECONDS).until(() -> aliases().target(marker).blockOptional().isEmpty());
-        assertThat(aliases().target(alias).block()).isEqualTo("session-2");
+        await().atMost(5, TimeUnit.SECONDS).until(() -> aliases().get(marker).blockOptional().isEmpty());
+        assertThat(aliases().get(alias).block()).isEqualTo("session-2");
     }
 }

@@ -12,6 +12,7 @@ import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.provider.ChatProvider;
 import dev.llmsse.provider.ResolvedModel;
+import dev.llmsse.support.FakeClientConnection;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,21 +30,7 @@ import reactor.util.context.Context;
  */
 class NothingAfterTerminalFrameTest {
 
-    private static final ClientConnection SLOW_READER = new ClientConnection() {
-        @Override
-        public long unsentBytes() {
-            return 64 * 1024;
-        }
-
-        @Override
-        public boolean sentWithin(long millis) {
-            return true;
-        }
-
-        @Override
-        public void reset() {
-        }
-    };
+    private static final ClientConnection SLOW_READER = FakeClientConnection.behindBy(64 * 1024);
 
     private final VirtualTimeScheduler timer = VirtualTimeScheduler.create();
     private final Sinks.Many<StreamEvent> upstream = Sinks.many().unicast().onBackpressureBuffer();

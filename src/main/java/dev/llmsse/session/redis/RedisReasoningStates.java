@@ -16,14 +16,14 @@ import reactor.core.publisher.Mono;
 record RedisReasoningStates(ReactiveStringRedisTemplate redis, RedisKeys keys) implements ReasoningStates {
 
     @Override
-    public Mono<Void> keep(String toolCallId, ReasoningState state, Duration ttl) {
+    public Mono<Void> put(String toolCallId, ReasoningState state, Duration ttl) {
         return redis.opsForValue().set(keys.reasoningState(toolCallId), state.provider() + "\n" + state.state(), ttl)
                 .then()
                 .onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
-    public Mono<ReasoningState> find(String toolCallId) {
+    public Mono<ReasoningState> get(String toolCallId) {
         return redis.opsForValue().get(keys.reasoningState(toolCallId))
                 .filter(value -> value.indexOf('\n') > 0)
                 .map(value -> new ReasoningState(value.substring(0, value.indexOf('\n')),

@@ -12,14 +12,14 @@ import reactor.core.publisher.Mono;
 record RedisSessionAliases(ReactiveStringRedisTemplate redis, RedisKeys keys) implements SessionAliases {
 
     @Override
-    public Mono<Void> point(String alias, String sessionId, Duration ttl) {
+    public Mono<Void> put(String alias, String sessionId, Duration ttl) {
         return redis.opsForValue().set(keys.alias(alias), sessionId, ttl)
                 .then()
                 .onErrorMap(RedisSessionStore::unavailable);
     }
 
     @Override
-    public Mono<String> target(String alias) {
+    public Mono<String> get(String alias) {
         return redis.opsForValue().get(keys.alias(alias)).onErrorMap(RedisSessionStore::unavailable);
     }
 }

@@ -41,12 +41,12 @@ class ActiveChats {
 
     /** The chat's latest answer is now session {@code sessionId}. */
     Mono<Void> answeredBy(Caller caller, String chatId, String sessionId) {
-        return aliases.point(alias(caller, chatId), sessionId, ttl);
+        return aliases.put(alias(caller, chatId), sessionId, ttl);
     }
 
     /** The session of the chat's latest answer, whether or not it is still being written; empty if none. */
     Mono<String> latest(Caller caller, String chatId) {
-        return aliases.target(alias(caller, chatId));
+        return aliases.get(alias(caller, chatId));
     }
 
     /** The session of the chat's answer while it is still being written; empty otherwise. */

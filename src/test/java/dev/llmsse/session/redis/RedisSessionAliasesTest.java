@@ -54,8 +54,8 @@ class RedisSessionAliasesTest extends SessionAliasesContract {
             RedisSessionAliases unreachable = new RedisSessionAliases(new ReactiveStringRedisTemplate(nowhere),
                     new RedisKeys("llmsse-test-" + UUID.randomUUID()));
 
-            StepVerifier.create(unreachable.point("a", "s", LONG)).verifyError(StoreUnavailableException.class);
-            StepVerifier.create(unreachable.target("a")).verifyError(StoreUnavailableException.class);
+            StepVerifier.create(unreachable.put("a", "s", LONG)).verifyError(StoreUnavailableException.class);
+            StepVerifier.create(unreachable.get("a")).verifyError(StoreUnavailableException.class);
         } finally {
             nowhere.destroy();
         }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmsse.stream.ClientConnection;
 import dev.llmsse.stream.SseFrame;
+import dev.llmsse.support.FakeClientConnection;
 
 import org.junit.jupiter.api.Test;
 
@@ -200,28 +200,12 @@ class UiMessageChunksTest {
      */
     @Test
     void anAnswerThatDoesNotEndHereResetsTheConnection() {
-        AtomicInteger resets = new AtomicInteger();
-        ClientConnection connection = new ClientConnection() {
-            @Override
-            public long unsentBytes() {
-                return 0;
-            }
-
-            @Override
-            public boolean sentWithin(long millis) {
-                return false;
-            }
-
-            @Override
-            public void reset() {
-                resets.incrementAndGet();
-            }
-        };
+        FakeClientConnection connection = FakeClientConnection.keepingUp();
         Flux<byte[]> handedOff = UiMessageStream.of(GENERATION, Flux.just(token("x"), SseFrame.retry(Duration.ofMillis(500))))
                 .contextWrite(context -> context.put(ClientConnection.class, connection));
 
         StepVerifier.create(handedOff).expectNextCount(4).verifyError(AbortedException.class);
-        assertThat(resets).hasValue(1);
+        assertThat(connection.resets()).hasValue(1);
     }
 
     private List<String> feed(SseFrame... frames) {
