@@ -34,7 +34,9 @@ usage: bench/run.sh [--scenarios a,b,c,d,e] [--targets direct,nginx,gateway,door
   --no-build    use the jars already built
   --out FILE    markdown output (default bench/results/latest.md, or smoke.md with --quick)
 
-environment: GATEWAY_JAVA_OPTS (default "-Xms1g -Xmx1g -XX:+UseG1GC"), CLIENT_JAVA_OPTS, MOCK_JAVA_OPTS,
+environment: GATEWAY_JAVA (the gateway's java launcher, default java on PATH: e.g. a Java 25 runtime's
+             bin/java to compare runtimes), GATEWAY_JAVA_OPTS (default "-Xms1g -Xmx1g -XX:+UseG1GC"),
+             CLIENT_JAVA_OPTS, MOCK_JAVA_OPTS,
              NGINX (default /usr/sbin/nginx), GATEWAY_EXTRA_ARGS (more --gateway.* flags),
              BENCH_NICE (default -10: CPU priority of the load client and the mock; 0 to disable)
 EOF
@@ -55,6 +57,7 @@ if [[ -z "$OUT" ]]; then
 fi
 has() { [[ ",$1," == *",$2,"* ]]; }
 
+GATEWAY_JAVA=${GATEWAY_JAVA:-java}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:-"-Xms1g -Xmx1g -XX:+UseG1GC"}
 # The client holds up to 9,000 connections on one or two event loops: a modest heap, parallel GC for short pauses.
 CLIENT_JAVA_OPTS=${CLIENT_JAVA_OPTS:-"-Xms512m -Xmx1g -XX:+UseParallelGC"}
@@ -177,7 +180,7 @@ GATEWAY_BASE_ARGS="--server.port=$GW_PORT --gateway.stream.detach-grace=0s --log
 GATEWAY_MODE=""
 start_gateway() { # extra args
     GW_COUNT=$((GW_COUNT + 1))
-    java $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" $GATEWAY_BASE_ARGS \
+    "$GATEWAY_JAVA" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" $GATEWAY_BASE_ARGS \
         "--gateway.providers.openai.base-url=http://127.0.0.1:$MOCK_PORT/v1" \
         --gateway.providers.openai.api-key=bench-not-a-real-key $GATEWAY_EXTRA_ARGS "$@" \
         >"$WORK/logs/gateway-$GW_COUNT.log" 2>&1 &
@@ -321,7 +324,7 @@ META="$RAW/meta.properties"
     echo "command=$COMMAND"
     echo "machine=$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/{print $2}') GiB RAM, open files limit $(ulimit -n)"
     echo "kernel=$(uname -sr)"
-    echo "java=$(java -version 2>&1 | head -1)"
+    echo "java=$(java -version 2>&1 | head -1) (load client, mock)$([[ $GATEWAY_JAVA == java ]] && echo ' and gateway' || echo "; gateway: $("$GATEWAY_JAVA" -version 2>&1 | head -1)")"
     echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*nginx\///' || echo none)"
     echo "gateway=$(cd "$ROOT" && git log -1 --format='%h %s' -- src pom.xml 2>/dev/null | cut -c1-90)$(cd "$ROOT" && git diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' (+ uncommitted changes)') (last commit of src/ and pom.xml; tree $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)), Spring Boot 4.0.7, $(basename "${GATEWAY_JAR:-none}")"
     echo "gatewayJavaOpts=$GATEWAY_JAVA_OPTS"
