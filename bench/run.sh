@@ -28,7 +28,8 @@ usage: bench/run.sh [--scenarios a,b,c,d,e] [--targets direct,nginx,gateway,door
   --scenarios   subset to run (default all): a = 1 stream 200 tok x 5 ms; b = 1,000 streams 100 tok x 20 ms;
                 c = 9,000 streams 1 tok/s for 60 s (memory); d = cancellation; e = redis store on a and b
   --targets     subset of direct,nginx,gateway,door (default all four); door = the gateway's OpenAI-compatible
-                front door, POST /v1/chat/completions, on scenarios a and b only
+                front door, POST /v1/chat/completions, on scenarios a and b only; with both gateway and door,
+                (a) measures them in one paired run (one gateway, streams alternating between the two routes)
   --quick       smoke size: b 100 streams, c 200 streams, d 50 streams, short warm-ups and windows;
                 default output bench/results/smoke.md
   --no-build    use the jars already built
@@ -38,7 +39,8 @@ environment: GATEWAY_JAVA (the gateway's java launcher, default java on PATH: e.
              bin/java to compare runtimes), GATEWAY_JAVA_OPTS (default "-Xms1g -Xmx1g -XX:+UseG1GC"),
              CLIENT_JAVA_OPTS, MOCK_JAVA_OPTS,
              NGINX (default /usr/sbin/nginx), GATEWAY_EXTRA_ARGS (more --gateway.* flags),
-             BENCH_NICE (default -10: CPU priority of the load client and the mock; 0 to disable)
+             BENCH_NICE (default -10: CPU priority of the load client and the mock; 0 to disable),
+             A_PAIRED_SECONDS (window of (a)'s paired gateway + door run; default 120, 16 with --quick)
 EOF
 }
 while [[ $# -gt 0 ]]; do
@@ -217,12 +219,12 @@ fi
 
 # ---------------------------------------------------------------- scenario sizes
 if [[ $QUICK == 1 ]]; then
-    A_WARM=5; A_WARM_STREAMS=20; A_DUR=8
+    A_WARM=5; A_WARM_STREAMS=20; A_DUR=8; A_PAIRED_DUR=${A_PAIRED_SECONDS:-16}
     B_STREAMS=100; B_RAMP=200; B_WARM=5; B_DUR=10
     C_STREAMS=200; C_RAMP=100; C_TOKENS=15; C_WARM=4; C_WARM_STREAMS=20
     D_STREAMS=50; D_RAMP=100; D_WARM=3; D_WARM_STREAMS=20
 else
-    A_WARM=20; A_WARM_STREAMS=100; A_DUR=30
+    A_WARM=20; A_WARM_STREAMS=100; A_DUR=30; A_PAIRED_DUR=${A_PAIRED_SECONDS:-120}
     B_STREAMS=1000; B_RAMP=500; B_WARM=20; B_DUR=30
     C_STREAMS=9000; C_RAMP=300; C_TOKENS=60; C_WARM=15; C_WARM_STREAMS=200
     D_STREAMS=200; D_RAMP=200; D_WARM=10; D_WARM_STREAMS=50
@@ -261,36 +263,44 @@ gateway_shape_args() { # T D F
     fi
 }
 
-# run_client scenario target max_seconds client-args...
+# run_client scenario target max_seconds client-args...   (target "gateway+door": the paired run, see (a))
 run_client() {
     local scenario=$1 target=$2 max=$3
     shift 3
-    local pids=()
+    local name=${target%+*} pids=()
     case "$target" in
         direct) pids=(--pid "server=$MOCK_PID") ;;
         nginx) pids=(--pid "server=$NGINX_PIDS" --pid "mock=$MOCK_PID") ;;
-        gateway|door) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
+        gateway|door|gateway+door) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
     esac
     log "scenario $scenario -> $target"
     timeout --signal=TERM --kill-after=15 $((max + 60)) \
         nice -n "$BENCH_NICE" java $CLIENT_JAVA_OPTS -cp "$BENCH_JAR" dev.llmsse.bench.LoadClient \
-        --label "$scenario-$target" "${pids[@]}" --mock-stats "$MOCK_STATS" --mock-reset \
-        --max-seconds "$max" --out "$RAW/$scenario-$target.json" "$@" \
+        --label "$scenario-$name" "${pids[@]}" --mock-stats "$MOCK_STATS" --mock-reset \
+        --max-seconds "$max" --out "$RAW/$scenario-$name.json" "$@" \
         >"$WORK/logs/client-$scenario-$target.log" 2>&1 || log "client for $scenario-$target exited with $?"
     sed -n '/^== /,$p' "$WORK/logs/client-$scenario-$target.log"
     sleep 2
 }
 
 # run_scenario id T D F gatewayExtra -- client-args   (gateway started fresh for it, stopped after)
+# With PAIRED="seconds warm-up-seconds" set and both gateway and door in --targets, gateway and door are one
+# paired run instead of two: one gateway, the client alternating /api/llm and the door stream by stream, for
+# that window and warm-up (given after the client args, so they win), writing both targets' results.
 run_scenario() {
     local id=$1 t=$2 d=$3 f=$4 gwextra=$5 max=$6 warm_url_shape=$7
     shift 7
-    local target wt wd wf
+    local target wt wd wf paired_dur="" paired_warm=""
     read -r wt wd wf <<<"$warm_url_shape"
+    if [[ -n ${PAIRED:-} ]] && has "$TARGETS" gateway && has "$TARGETS" door; then
+        read -r paired_dur paired_warm <<<"$PAIRED"
+    fi
     for target in direct nginx gateway door; do
         has "$TARGETS" "$target" || continue
         # The front door is measured where its acceptance asks (a and b), not for memory or cancellation.
         [[ $target == door && $id != a && $id != b ]] && continue
+        # Paired: the door's streams were measured with the gateway's.
+        [[ $target == door && -n $paired_dur ]] && continue
         if [[ $target == gateway || $target == door ]]; then
             if [[ $GATEWAY_MODE == echo && $id == d* ]]; then
                 continue
@@ -309,8 +319,17 @@ run_scenario() {
                 --end-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
             [[ $id == c ]] && extra+=(--plateau-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
         fi
-        run_client "$id" "$target" "$max" --url "$(url_for "$target" "$t" "$d" "$f")" \
-            --warmup-url "$(url_for "$target" "$wt" "$wd" "$wf")" "${extra[@]}" "$@"
+        local run_target=$target run_max=$max last=()
+        if [[ $target == gateway && -n $paired_dur ]]; then
+            run_target=gateway+door
+            run_max=$((max + paired_dur + paired_warm))
+            extra+=(--alt-url "$(url_for door "$t" "$d" "$f")" --alt-body "$(body_for door "$t" "$d" "$f")"
+                --warmup-alt-url "$(url_for door "$wt" "$wd" "$wf")" --warmup-alt-body "$(body_for door "$wt" "$wd" "$wf")"
+                --alt-label "$id-door" --alt-out "$RAW/$id-door.json")
+            last=(--duration "$paired_dur" --warmup "$paired_warm")
+        fi
+        run_client "$id" "$run_target" "$run_max" --url "$(url_for "$target" "$t" "$d" "$f")" \
+            --warmup-url "$(url_for "$target" "$wt" "$wd" "$wf")" "${extra[@]}" "$@" "${last[@]}"
         [[ $target == gateway || $target == door ]] && stop_gateway
         true
     done
@@ -356,8 +375,16 @@ echo "note.d=The gateway runs with \`gateway.stream.detach-grace=0s\` (cancel as
 # as in a server in service: with 1-second streams it saw ~2,000 requests and its first token came 2 to 4
 # times later than after 30,000 (measured: p50 13 ms after 130 requests, 4.4 ms after 10,000, 3.2 ms after
 # 30,000). Every target gets the same warm-up.
+# gateway and door together are one paired run (see run_scenario): one gateway process, the client alternating
+# /api/llm and the door stream by stream, so that the door's 5% comparison is not the difference between two
+# JVMs' histories (on two processes the same code's TTFT p99 ratio ranged 0.82 to 1.34). Its window is longer,
+# A_PAIRED_DUR, for ~60 streams per route at full size instead of 30, and its warm-up twice as long, so that
+# each route gets as many warm-up requests as a target alone.
 if has "$SCENARIOS" a; then
-    run_scenario a 200 5 0 "" $((A_WARM + A_DUR + 60)) "5 1 0" \
+    if has "$TARGETS" gateway && has "$TARGETS" door; then
+        echo "note.a.paired=(a)'s gateway and door rows come from one paired run: one gateway process, the load client alternating \`/api/llm\` and the door stream by stream for $A_PAIRED_DUR s, after a $((A_WARM * 2)) s warm-up alternating alike." >>"$META"
+    fi
+    PAIRED="$A_PAIRED_DUR $((A_WARM * 2))" run_scenario a 200 5 0 "" $((A_WARM + A_DUR + 60)) "5 1 0" \
         --streams 1 --duration "$A_DUR" --warmup "$A_WARM" --warmup-streams "$A_WARM_STREAMS" --offered 200
 fi
 # (b) N concurrent streams, 100 tokens x 20 ms (50 tokens/s each); closed loop keeps N open for the window.

@@ -29,6 +29,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 final class ClientStream extends ChannelInboundHandlerAdapter implements SseScanner.Listener {
 
     private final Phase phase;
+    /** Paired mode: a stream of the alternate route, recorded in that route's stats. */
+    private final boolean alt;
     private final long rid;
     private final String path;
     private final String hostHeader;
@@ -52,8 +54,9 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     private ScheduledFuture<?> dropTimer;
 
     /** A stream read with {@code GET path}, or with {@code POST path} of {@code body} (JSON) when it is not null. */
-    ClientStream(Phase phase, long rid, String path, String hostHeader, byte[] body) {
+    ClientStream(Phase phase, boolean alt, long rid, String path, String hostHeader, byte[] body) {
         this.phase = phase;
+        this.alt = alt;
         this.rid = rid;
         this.path = path;
         this.hostHeader = hostHeader;
@@ -63,7 +66,7 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
     /** Called on {@code loop} before the connect starts. */
     void started(EventLoop loop) {
         this.loop = loop;
-        this.stats = phase.stats(loop);
+        this.stats = phase.stats(loop, alt);
         this.start = System.nanoTime();
         stats.started++;
         stats.firstStartNanos = Math.min(stats.firstStartNanos, start);
@@ -217,7 +220,9 @@ final class ClientStream extends ChannelInboundHandlerAdapter implements SseScan
         if (dropTimer != null) {
             dropTimer.cancel(false);
         }
-        stats.lastEndNanos = Math.max(stats.lastEndNanos, System.nanoTime());
+        long end = System.nanoTime();
+        stats.lastEndNanos = Math.max(stats.lastEndNanos, end);
+        stats.openNanos += end - start;
         if (error == null) {
             stats.completed++;
         } else if (!error.isEmpty()) {

@@ -67,10 +67,10 @@ public final class LoadClient {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final InetSocketAddress remote;
     private final String hostHeader;
-    private final String pathTemplate;
-    private final String warmupPathTemplate;
-    private final String bodyTemplate;
-    private final String warmupBodyTemplate;
+    private final Route route;
+    /** Paired mode: the alternate route, launched every other time; null without {@code --alt-url}. */
+    private final Route altRoute;
+    private Map<String, Object> altResult;
     private final List<InetSocketAddress> sources = new ArrayList<>();
     private final AtomicInteger nextLoop = new AtomicInteger();
     private final AtomicInteger nextSource = new AtomicInteger();
@@ -88,7 +88,6 @@ public final class LoadClient {
         String rest = url.substring("http://".length());
         int slash = rest.indexOf('/');
         String authority = slash < 0 ? rest : rest.substring(0, slash);
-        this.pathTemplate = slash < 0 ? "/" : rest.substring(slash);
         int colon = authority.lastIndexOf(':');
         String host = colon < 0 ? authority : authority.substring(0, colon);
         int port = colon < 0 ? 80 : Integer.parseInt(authority.substring(colon + 1));
@@ -97,19 +96,8 @@ public final class LoadClient {
             throw new IllegalArgumentException("refusing to load a non-loopback address: " + remote);
         }
         this.hostHeader = authority;
-        String warmupUrl = args.string("warmup-url", null);
-        if (warmupUrl == null) {
-            this.warmupPathTemplate = pathTemplate;
-        } else if (warmupUrl.startsWith("http://" + authority + "/")) {
-            this.warmupPathTemplate = warmupUrl.substring(("http://" + authority).length());
-        } else {
-            throw new IllegalArgumentException("--warmup-url must name the same host and port as --url");
-        }
-        this.bodyTemplate = args.string("body", null);
-        this.warmupBodyTemplate = args.string("warmup-body", bodyTemplate);
-        if (bodyTemplate == null && warmupBodyTemplate != null) {
-            throw new IllegalArgumentException("--warmup-body needs --body");
-        }
+        this.route = Route.primary(args, authority, slash < 0 ? "/" : rest.substring(slash));
+        this.altRoute = Route.alternate(args, authority);
         for (String ip : args.string("source-ips", "").split(",")) {
             if (!ip.isBlank()) {
                 sources.add(new InetSocketAddress(InetAddress.getByName(ip.trim()), 0));
@@ -139,21 +127,22 @@ public final class LoadClient {
         }
     }
 
-    /** Starts one stream of {@code phase} on the next event loop; callable from any thread. */
+    /**
+     * Starts one stream of {@code phase} on the next event loop; callable from any thread. In paired mode the
+     * phase's launches alternate strictly, primary first: even launches take the primary route, odd the alternate.
+     */
     void launch(Phase phase) {
         if (aborting) {
             return;
         }
         EventLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
         long rid = nextRid.getAndIncrement();
-        String template = phase.warmup ? warmupPathTemplate : pathTemplate;
-        String bodyOfPhase = phase.warmup ? warmupBodyTemplate : bodyTemplate;
-        String ridText = Long.toString(rid);
-        byte[] body = bodyOfPhase == null ? null
-                : bodyOfPhase.replace("{rid}", ridText).getBytes(StandardCharsets.UTF_8);
-        ClientStream stream = new ClientStream(phase, rid, template.replace("{rid}", ridText), hostHeader, body);
         phase.active.incrementAndGet();
-        phase.launched.incrementAndGet();
+        boolean alt = altRoute != null && (phase.launched.getAndIncrement() & 1) == 1;
+        Route of = alt ? altRoute : route;
+        String ridText = Long.toString(rid);
+        ClientStream stream = new ClientStream(phase, alt, rid, of.path(phase.warmup, ridText), hostHeader,
+                of.body(phase.warmup, ridText));
         InetSocketAddress source = sources.isEmpty() ? null
                 : sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size()));
         loop.execute(() -> {
@@ -192,6 +181,7 @@ public final class LoadClient {
         int dropAfter = args.integer("drop-after", -1);
         long dropDelay = args.integer("drop-delay-ms", 500);
         int streamTimeout = args.integer("stream-timeout", 120);
+        Map<String, Object> altWarmup = null;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("label", args.string("label", ""));
         result.put("url", args.string("url", ""));
@@ -216,11 +206,10 @@ public final class LoadClient {
             Phase phase = new Phase("warm-up", this, loops, warmupStreams, true, -1, 0, streamTimeout);
             log("warm-up: %d streams, closed loop for %d s", warmupStreams, warmup);
             runPhase(phase, ramp, TimeUnit.SECONDS.toNanos(warmup), false, result);
-            PhaseStats stats = merge(phase);
-            log("warm-up done: %d streams, %d tokens, %d errors %s", stats.started, stats.tokens,
-                    stats.errorCount(), stats.errors);
-            result.put("warmup", Map.of("streams", stats.started, "tokens", stats.tokens, "errors",
-                    stats.errorCount()));
+            result.put("warmup", warmupSummary(phase, false));
+            if (altRoute != null) {
+                altWarmup = warmupSummary(phase, true);
+            }
         }
 
         String mockStats = args.string("mock-stats", null);
@@ -238,33 +227,22 @@ public final class LoadClient {
         log("measure: %d streams at %.0f/s, %s", streams, ramp, result.get("mode"));
         Map<String, Object> window = runPhase(phase, ramp, TimeUnit.SECONDS.toNanos(duration), true, result);
         sampler.stopMeasuring();
-        PhaseStats stats = merge(phase);
+        PhaseStats stats = merge(phase, false);
+        PhaseStats altStats = altRoute == null ? null : merge(phase, true);
         String endExec = args.string("end-exec", null);
         if (endExec != null) {
             result.put("endExec", exec(endExec));
         }
 
-        Map<String, Object> measure = new LinkedHashMap<>();
-        measure.put("started", stats.started);
-        measure.put("completed", stats.completed);
-        measure.put("dropped", stats.dropped);
-        measure.put("errors", stats.errorCount());
-        measure.put("errorKinds", stats.errors);
-        measure.put("tokens", stats.tokens);
-        measure.put("heartbeats", stats.heartbeats);
-        double wall = (stats.lastEndNanos - stats.firstStartNanos) / 1e9;
-        measure.put("wallSeconds", round(wall));
-        double rate;
-        if (window != null) {
-            measure.putAll(window);
-            rate = (double) window.get("tokenEventsPerSecond");
-        } else {
-            rate = wall > 0 ? (tokenEvents.sum() - tokensBefore) / wall : 0;
-            measure.put("tokenEventsPerSecond", round(rate));
+        Map<String, Object> measure = measureOf(stats, window, tokenEvents.sum() - tokensBefore);
+        Map<String, Object> altMeasure = null;
+        Map<String, Object> altCancel = null;
+        if (altStats != null) {
+            altMeasure = measureOf(altStats, window, tokenEvents.sum() - tokensBefore);
+            Pairing.perRoute(measure, stats, streams);
+            Pairing.perRoute(altMeasure, altStats, streams);
+            result.put("paired", Pairing.info(args, stats, altStats));
         }
-        measure.put("ttftMicros", PhaseStats.summary(stats.ttftMicros));
-        measure.put("gapMicros", PhaseStats.summary(stats.gapMicros));
-        measure.put("headersMicros", PhaseStats.summary(stats.headersMicros));
         result.put("measure", measure);
         result.put("clientLoopLagMicros", PhaseStats.summary(mergedLag()));
         Map<String, Object> processes = new LinkedHashMap<>();
@@ -286,11 +264,49 @@ public final class LoadClient {
             result.put("upstream", upstream);
             if (dropAfter >= 0) {
                 result.put("cancel", cancellation(stats, mock));
+                if (altStats != null) {
+                    altCancel = cancellation(altStats, mock);
+                }
             }
         }
         result.put("loadAverageAfter", loadAverage());
         printSummary(result);
+        if (altStats != null) {
+            altResult = Pairing.altResult(args, result, altMeasure, altWarmup, altCancel);
+            printSummary(altResult);
+        }
         return result;
+    }
+
+    /** One route's streams of the measured phase; {@code tokens} is the phase's count, for the once-each rate. */
+    private static Map<String, Object> measureOf(PhaseStats stats, Map<String, Object> window, long tokens) {
+        Map<String, Object> measure = new LinkedHashMap<>();
+        measure.put("started", stats.started);
+        measure.put("completed", stats.completed);
+        measure.put("dropped", stats.dropped);
+        measure.put("errors", stats.errorCount());
+        measure.put("errorKinds", stats.errors);
+        measure.put("tokens", stats.tokens);
+        measure.put("heartbeats", stats.heartbeats);
+        double wall = (stats.lastEndNanos - stats.firstStartNanos) / 1e9;
+        measure.put("wallSeconds", round(wall));
+        if (window != null) {
+            measure.putAll(window);
+        } else {
+            measure.put("tokenEventsPerSecond", round(wall > 0 ? tokens / wall : 0));
+        }
+        measure.put("ttftMicros", PhaseStats.summary(stats.ttftMicros));
+        measure.put("gapMicros", PhaseStats.summary(stats.gapMicros));
+        measure.put("headersMicros", PhaseStats.summary(stats.headersMicros));
+        return measure;
+    }
+
+    /** The warm-up's count of one route's streams (the only route without {@code --alt-url}). */
+    private Map<String, Object> warmupSummary(Phase phase, boolean alt) throws Exception {
+        PhaseStats stats = merge(phase, alt);
+        log("warm-up done%s: %d streams, %d tokens, %d errors %s", alt ? " (alternate)" : "", stats.started,
+                stats.tokens, stats.errorCount(), stats.errors);
+        return Map.of("streams", stats.started, "tokens", stats.tokens, "errors", stats.errorCount());
     }
 
     /** Ramps the phase up, holds it, drains it; returns the steady window's token rate in closed-loop mode. */
@@ -364,9 +380,9 @@ public final class LoadClient {
         }
     }
 
-    private PhaseStats merge(Phase phase) throws Exception {
+    private PhaseStats merge(Phase phase, boolean alt) throws Exception {
         PhaseStats total = new PhaseStats();
-        for (Map.Entry<EventLoop, PhaseStats> entry : phase.allStats().entrySet()) {
+        for (Map.Entry<EventLoop, PhaseStats> entry : phase.allStats(alt).entrySet()) {
             PhaseStats copy = entry.getKey().submit(entry.getValue()::copy).get(30, TimeUnit.SECONDS);
             total.add(copy);
         }
@@ -534,7 +550,7 @@ public final class LoadClient {
         return String.format("%.3f", ((Number) micros).longValue() / 1000.0);
     }
 
-    private static double round(double value) {
+    static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
     }
 
@@ -560,6 +576,13 @@ public final class LoadClient {
               --warmup S             first run a closed-loop warm-up of S seconds (not measured)
               --warmup-streams M     concurrent streams of the warm-up (default N)
               --warmup-url URL       the warm-up's URL, if not --url (same host and port)
+              --alt-url URL          paired mode: an alternate request on the same host and port; launches
+                                     alternate strictly, --url first, in the warm-up and the measurement,
+                                     and the alternate's streams get their own results (--alt-out)
+              --alt-body JSON        the alternate's POST body (as --body); --warmup-alt-body, --warmup-alt-url
+                                     its warm-up's, if not --alt-body, --alt-url
+              --alt-label L          name for the alternate's results (default: --label + "-alt")
+              --alt-out FILE         write the alternate's results as JSON (a result like --out's)
               --threads T            event loop threads (default 1)
               --source-ips a,b,...   bind connections round-robin to these local addresses (127.0.0.x)
               --drop-after K         cancellation: close each stream after K tokens (0 = --drop-delay-ms
@@ -595,6 +618,10 @@ public final class LoadClient {
             String out = args.string("out", null);
             if (out != null) {
                 Files.writeString(Path.of(out), JSON.writeValueAsString(result));
+            }
+            String altOut = args.string("alt-out", null);
+            if (altOut != null && client.altResult != null) {
+                Files.writeString(Path.of(altOut), JSON.writeValueAsString(client.altResult));
             }
         } catch (Exception e) {
             e.printStackTrace();

@@ -29,6 +29,8 @@ final class Phase {
     volatile long endNanos = Long.MAX_VALUE;
     volatile boolean launching = true;
     private final Map<EventLoop, PhaseStats> stats = new IdentityHashMap<>();
+    /** The alternate route's streams, in paired mode ({@code --alt-url}); empty otherwise. */
+    private final Map<EventLoop, PhaseStats> altStats = new IdentityHashMap<>();
 
     Phase(String name, LoadClient client, List<EventLoop> loops, int target, boolean reopen, int dropAfter,
             long dropDelayMillis, long streamTimeoutSeconds) {
@@ -42,16 +44,17 @@ final class Phase {
         this.streamTimeoutNanos = TimeUnit.SECONDS.toNanos(streamTimeoutSeconds);
         for (EventLoop loop : loops) {
             stats.put(loop, new PhaseStats());
+            altStats.put(loop, new PhaseStats());
         }
     }
 
-    /** The given loop's own stats; call only on that loop. */
-    PhaseStats stats(EventLoop loop) {
-        return stats.get(loop);
+    /** The given loop's own stats of the primary or the alternate route; call only on that loop. */
+    PhaseStats stats(EventLoop loop, boolean alt) {
+        return (alt ? altStats : stats).get(loop);
     }
 
-    Map<EventLoop, PhaseStats> allStats() {
-        return stats;
+    Map<EventLoop, PhaseStats> allStats(boolean alt) {
+        return alt ? altStats : stats;
     }
 
     /** Called on the stream's event loop when it has ended, however it ended. */

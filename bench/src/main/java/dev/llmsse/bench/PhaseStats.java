@@ -26,6 +26,8 @@ final class PhaseStats {
     long dropped;
     long tokens;
     long heartbeats;
+    /** The streams' open time, summed: from each one's connect to its end. */
+    long openNanos;
     long firstStartNanos = Long.MAX_VALUE;
     long lastEndNanos = Long.MIN_VALUE;
     final Map<String, Long> errors = new TreeMap<>();
@@ -61,6 +63,7 @@ final class PhaseStats {
         dropped += other.dropped;
         tokens += other.tokens;
         heartbeats += other.heartbeats;
+        openNanos += other.openNanos;
         firstStartNanos = Math.min(firstStartNanos, other.firstStartNanos);
         lastEndNanos = Math.max(lastEndNanos, other.lastEndNanos);
         other.errors.forEach((kind, count) -> errors.merge(kind, count, Long::sum));

@@ -185,9 +185,12 @@ public final class Report {
             long heapBefore = heapUsedKb(gateway.path("idleExec").path("output").asString(""));
             long heapAfter = heapUsedKb(gateway.path("endExec").path("output").asString(""));
             if (heapBefore > 0 && heapAfter > 0) {
+                JsonNode paired = gateway.path("paired");
+                long ended = paired.isMissingNode() ? gateway.path("measure").path("started").asLong()
+                        : paired.path("primaryStreams").asLong() + paired.path("alternateStreams").asLong();
                 facts.add(String.format(Locale.ROOT, "live heap after a full GC %.1f MB before → %.1f MB after the "
-                        + "run (%d streams ended; finished answers are kept for `gateway.stream.retention`)",
-                        heapBefore / 1024.0, heapAfter / 1024.0, gateway.path("measure").path("started").asLong()));
+                        + "run (%d streams ended%s; finished answers are kept for `gateway.stream.retention`)",
+                        heapBefore / 1024.0, heapAfter / 1024.0, ended, paired.isMissingNode() ? "" : ", both routes"));
             }
             line("Gateway: " + String.join("; ", facts) + ".");
             line("");
@@ -199,15 +202,26 @@ public final class Report {
         }
     }
 
-    /** The OpenAI-compatible front door next to the gateway's own route, in the same run: target within 5%. */
-    private static String doorFacts(JsonNode door, JsonNode gateway, JsonNode nginx) {
+    /**
+     * The OpenAI-compatible front door next to the gateway's own route, in the same run: target within 5%.
+     * When the client paired them (one process, streams alternating), the line says so, with each route's count.
+     */
+    static String doorFacts(JsonNode door, JsonNode gateway, JsonNode nginx) {
+        JsonNode paired = door.path("paired");
+        String how = "";
+        if (!paired.isMissingNode()) {
+            how = String.format(Locale.ROOT, ", **paired** (one gateway process, streams alternating between the two "
+                    + "routes: %d `/api/llm`, %d door; ev/s per route is its tokens per second of its own streams' "
+                    + "time; CPU, mock and upstream columns are the run's, both routes together)",
+                    paired.path("primaryStreams").asLong(), paired.path("alternateStreams").asLong());
+        }
         double rate = ratio(door.path("measure").path("tokenEventsPerSecond").asDouble(),
                 gateway.path("measure").path("tokenEventsPerSecond").asDouble());
         double ttft = ratio(micros(door, "ttftMicros", "p99"), micros(gateway, "ttftMicros", "p99"));
         double gap = ratio(micros(door, "gapMicros", "p99"), micros(gateway, "gapMicros", "p99"));
-        String text = String.format(Locale.ROOT, "Door (`POST /v1/chat/completions`) vs the gateway's `/api/llm`: "
-                + "ev/s **%.1f%%**, TTFT p99 **%.2f×**, gap p99 **%.2f×** (target within 5%%: %s)", rate * 100, ttft,
-                gap, verdict(rate >= 0.95 && ttft <= 1.05 && gap <= 1.05));
+        String text = String.format(Locale.ROOT, "Door (`POST /v1/chat/completions`) vs the gateway's `/api/llm`%s: "
+                + "ev/s **%.1f%%**, TTFT p99 **%.2f×**, gap p99 **%.2f×** (target within 5%%: %s)", how, rate * 100,
+                ttft, gap, verdict(rate >= 0.95 && ttft <= 1.05 && gap <= 1.05));
         if (nginx != null) {
             text += String.format(Locale.ROOT, "; added TTFT p99 vs nginx %+.3f ms",
                     diff(door, nginx, "ttftMicros", "p99"));
