@@ -43,6 +43,25 @@ class PairingTest {
         assertFalse(separate.contains("paired"), separate);
     }
 
+    @Test
+    void aPercentileWithFewerThanFiveSamplesBeyondItIsNotJudged() {
+        JsonNode gateway = counted(60, 5000, 7000, 9000);
+        JsonNode door = counted(60, 5100, 7200, 14000);
+        assertEquals("p90", Report.judgedPercentile(door, gateway, "ttftMicros"));
+        String line = Report.doorFacts(door, gateway, null);
+        assertTrue(line.contains("TTFT p90 **1.03×**") && line.contains("met;"), line);
+        assertTrue(line.contains("TTFT p99 1.56× not judged"), line);
+
+        assertEquals("p99", Report.judgedPercentile(counted(9000, 1, 1, 1), counted(500, 1, 1, 1), "ttftMicros"));
+        assertEquals("p50", Report.judgedPercentile(counted(49, 1, 1, 1), counted(9000, 1, 1, 1), "ttftMicros"));
+    }
+
+    private static JsonNode counted(long count, long p50, long p90, long p99) {
+        String ttft = "{\"count\":" + count + ",\"p50\":" + p50 + ",\"p90\":" + p90 + ",\"p99\":" + p99 + "}";
+        return JSON.readTree("{\"measure\":{\"tokenEventsPerSecond\":200,\"ttftMicros\":" + ttft
+                + ",\"gapMicros\":{\"count\":12000,\"p99\":5300}}}");
+    }
+
     private static JsonNode result(String extra, double rate, long ttftP99, long gapP99) {
         return JSON.readTree("{" + extra + ",\"measure\":{\"tokenEventsPerSecond\":" + rate
                 + ",\"ttftMicros\":{\"p99\":" + ttftP99 + "},\"gapMicros\":{\"p99\":" + gapP99 + "}}}");
