@@ -68,12 +68,14 @@ public record GatewayProperties(
      * @param lease           ownership lease of a running generation; a dead owner is noticed within it
      * @param pollInterval    how often a remote subscriber reads the log when no notification came
      * @param maxStreamLength cap on a generation's Redis Stream (approximate trimming)
+     * @param probeInterval   how often Redis is checked; while the last check failed, new sessions get 503 at once
      */
     public record Redis(
             @DefaultValue("llmsse") @NotBlank String keyPrefix,
             @DefaultValue("3s") @NotNull @DurationMin(millis = 1) Duration lease,
             @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration pollInterval,
-            @DefaultValue("100000") @Min(1) int maxStreamLength) {
+            @DefaultValue("100000") @Min(1) int maxStreamLength,
+            @DefaultValue("1s") @NotNull @DurationMin(millis = 10) Duration probeInterval) {
     }
 
     /**

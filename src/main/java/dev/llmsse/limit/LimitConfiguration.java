@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.security.Callers;
 import dev.llmsse.security.ClientAddresses;
+import dev.llmsse.session.StoreReachability;
 
 import io.github.bucket4j.TimeMeter;
 import io.lettuce.core.RedisClient;
@@ -30,9 +31,11 @@ import reactor.core.scheduler.Schedulers;
 class LimitConfiguration {
 
     @Bean(destroyMethod = "close")
-    Buckets limitBuckets(GatewayProperties properties, ObjectProvider<ReactiveRedisConnectionFactory> redis) {
+    Buckets limitBuckets(GatewayProperties properties, ObjectProvider<ReactiveRedisConnectionFactory> redis,
+            ObjectProvider<StoreReachability> store) {
         if (properties.store() == GatewayProperties.Store.REDIS) {
-            return new RedisBuckets(() -> nativeClient(redis.getObject()), properties.redis().keyPrefix() + ":limit:");
+            return new RedisBuckets(() -> nativeClient(redis.getObject()), store.getObject()::reachable,
+                    properties.redis().keyPrefix() + ":limit:");
         }
         return new LocalBuckets(TimeMeter.SYSTEM_MILLISECONDS, Duration.ofMinutes(1), Schedulers.parallel());
     }

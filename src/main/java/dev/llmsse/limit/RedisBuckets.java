@@ -3,6 +3,7 @@ package dev.llmsse.limit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -22,24 +23,29 @@ import reactor.core.scheduler.Schedulers;
  * Buckets in Redis ({@code gateway.store=redis}) through bucket4j's Lettuce integration (compare-and-swap),
  * so every replica takes from the same bucket. Each bucket expires once it would have refilled, so idle
  * clients leave nothing behind. The connection is opened when first needed and again after a failure (at
- * most once a second), so that the gateway starts, and its limiter recovers, while Redis is away.
+ * most once a second), so that the gateway starts, and its limiter recovers, while Redis is away; while the
+ * store's check finds Redis away, no call tries at all and each fails at once (connecting could take the whole
+ * connect timeout, and the checks of one request run in turn).
  */
 final class RedisBuckets implements Buckets {
 
     private static final long RECONNECT_AFTER_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final Supplier<RedisClient> client;
+    private final BooleanSupplier reachable;
     private final String prefix;
     private volatile StatefulRedisConnection<byte[], byte[]> connection;
     private volatile AsyncProxyManager<byte[]> buckets;
     private volatile long failedAt;
 
     /**
-     * @param client the Lettuce client Spring Data Redis configured from {@code spring.data.redis.*}
-     * @param prefix the key prefix, such as {@code llmsse:limit:}
+     * @param client    the Lettuce client Spring Data Redis configured from {@code spring.data.redis.*}
+     * @param reachable whether the store's last check found Redis answering
+     * @param prefix    the key prefix, such as {@code llmsse:limit:}
      */
-    RedisBuckets(Supplier<RedisClient> client, String prefix) {
+    RedisBuckets(Supplier<RedisClient> client, BooleanSupplier reachable, String prefix) {
         this.client = client;
+        this.reachable = reachable;
         this.prefix = prefix;
     }
 
@@ -61,6 +67,9 @@ final class RedisBuckets implements Buckets {
 
     private <T> Mono<T> call(String key, BucketConfiguration configuration,
             Function<AsyncBucketProxy, CompletableFuture<T>> operation) {
+        if (!reachable.getAsBoolean()) {
+            return Mono.error(new IllegalStateException("Redis is unreachable"));
+        }
         AsyncProxyManager<byte[]> ready = connectedManager();
         // Connecting blocks: never on an event loop (a Lettuce I/O thread would wait for itself).
         Mono<AsyncProxyManager<byte[]>> manager = ready != null ? Mono.just(ready)

@@ -20,10 +20,17 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import reactor.core.scheduler.Schedulers;
 
-/** The Redis store, selected by {@code gateway.store=redis}; the connection comes from {@code spring.data.redis.*}. */
+/**
+ * The Redis store, selected by {@code gateway.store=redis}; the connection comes from {@code spring.data.redis.*}.
+ * Every Redis call goes through the {@link RedisCircuit} (this configuration's {@code reactiveStringRedisTemplate}
+ * replaces Spring Boot's), so that none waits to connect while Redis is away.
+ */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "gateway.store", havingValue = "redis")
 class RedisStoreConfiguration {
+
+    // The PING of the circuit's check may take as long as a command before Redis counts as away.
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
     /**
      * Fail commands at once while disconnected instead of queueing them without bound: a gateway that
@@ -36,13 +43,25 @@ class RedisStoreConfiguration {
     @Bean
     LettuceClientOptionsBuilderCustomizer redisClientOptions() {
         return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofSeconds(2)))
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .publishOnScheduler(true);
     }
 
     @Bean(destroyMethod = "close")
-    RedisChannels redisNotifications(ReactiveRedisConnectionFactory connections) {
-        return new RedisChannels(connections);
+    RedisCircuit redisCircuit(ReactiveRedisConnectionFactory connections, GatewayProperties properties) {
+        return new RedisCircuit(connections, COMMAND_TIMEOUT).start(properties.redis().probeInterval());
+    }
+
+    /** Spring Boot's template, but on the guarded connections: it backs off for a bean of this name. */
+    @Bean
+    ReactiveStringRedisTemplate reactiveStringRedisTemplate(ReactiveRedisConnectionFactory connections,
+            RedisCircuit circuit) {
+        return new ReactiveStringRedisTemplate(new GuardedConnections(connections, circuit));
+    }
+
+    @Bean(destroyMethod = "close")
+    RedisChannels redisNotifications(ReactiveRedisConnectionFactory connections, RedisCircuit circuit) {
+        return new RedisChannels(new GuardedConnections(connections, circuit));
     }
 
     @Bean
@@ -81,7 +100,7 @@ class RedisStoreConfiguration {
     }
 
     @Bean
-    RedisStoreHealthIndicator redisStore(ReactiveStringRedisTemplate redis) {
-        return new RedisStoreHealthIndicator(redis);
+    RedisStoreHealthIndicator redisStore(RedisCircuit circuit) {
+        return new RedisStoreHealthIndicator(circuit);
     }
 }
