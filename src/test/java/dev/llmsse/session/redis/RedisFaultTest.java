@@ -31,12 +31,40 @@ class RedisFaultTest {
 
             assertThat(status(client.get().uri("/actuator/health/readiness"))).isEqualTo(503);
             assertThat(status(client.get().uri("/actuator/health/liveness"))).isEqualTo(200);
+            long started = System.nanoTime();
             ClientResponse created = client.post().uri("/api/sessions").contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("prompt", "hi")).exchangeToMono(response -> response.releaseBody()
                             .thenReturn(response)).block(Duration.ofSeconds(10));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
             assertThat(created.statusCode().value()).isEqualTo(503);
             assertThat(created.headers().contentType()).contains(MediaType.APPLICATION_PROBLEM_JSON);
             assertThat(created.headers().asHttpHeaders().getFirst("Retry-After")).isEqualTo("5");
+            assertThat(took).as("answered in %d ms", took.toMillis()).isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
+    /**
+     * A Redis that takes connections but never answers (a hung server, or a network that drops its replies)
+     * at start: the first request of the cold replica, a new session that would ask Redis for the rate
+     * limits, a concurrency slot and the save, is refused with the 503 in bounded time, and so is a stream.
+     */
+    @Test
+    void withRedisSilentAtStartTheFirstNewSessionAndStreamGet503WithinThreeSeconds() throws Exception {
+        RealRedis.require();
+        try (CuttableTcpProxy proxy = new CuttableTcpProxy(RealRedis.HOST, RealRedis.PORT)) {
+            proxy.stall();
+            try (Replica replica = Replica.start("llmsse-test-" + UUID.randomUUID(),
+                    "spring.data.redis.port=" + proxy.port(), "gateway.limits.requests-per-minute=1000",
+                    "gateway.limits.concurrent-streams=100", "gateway.limits.tokens-per-minute=100000")) {
+                WebClient client = WebClient.create(replica.url());
+
+                assertUnavailableWithin(Duration.ofSeconds(3), client.post().uri("/api/sessions")
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("prompt", "hi")));
+                assertUnavailableWithin(Duration.ofSeconds(3), client.get().uri("/api/llm?prompt=hi")
+                        .accept(MediaType.TEXT_EVENT_STREAM));
+                assertThat(status(client.get().uri("/actuator/health/readiness"))).isEqualTo(503);
+                assertThat(status(client.get().uri("/actuator/health/liveness"))).isEqualTo(200);
+            }
         }
     }
 
@@ -102,12 +130,12 @@ class RedisFaultTest {
                 // Attach on B: the record and the claim pass, the read of the log's position hangs.
                 proxy.stallOn("XREVRANGE");
                 assertUnavailable(client.get().uri("/api/sessions/{id}/stream", id));
-                proxy.resume();
+                resumeAndAwaitReady(proxy, client);
 
                 // Stop on B: the record and the claim pass, the stop request to the owner hangs.
                 proxy.stallOn("PUBLISH");
                 assertUnavailable(client.post().uri("/api/sessions/{id}/stop", id));
-                proxy.resume();
+                resumeAndAwaitReady(proxy, client);
 
                 // A hang at the first command (the record) is a 503 too.
                 proxy.stall();
@@ -117,12 +145,32 @@ class RedisFaultTest {
         }
     }
 
+    /**
+     * A stall long enough for B's Redis check to time out makes B refuse everything at once until a check gets
+     * through again: wait for that, so that the next step's 503 comes from its own stalled command.
+     */
+    private static void resumeAndAwaitReady(CuttableTcpProxy proxy, WebClient client) {
+        proxy.resume();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> status(client.get().uri("/actuator/health/readiness")) == 200);
+    }
+
     private static void assertUnavailable(WebClient.RequestHeadersSpec<?> request) {
         ClientResponse response = request.exchangeToMono(answer -> answer.releaseBody().thenReturn(answer))
                 .block(Duration.ofSeconds(15));
         assertThat(response.statusCode().value()).isEqualTo(503);
         assertThat(response.headers().contentType()).contains(MediaType.APPLICATION_PROBLEM_JSON);
         assertThat(response.headers().asHttpHeaders().getFirst("Retry-After")).isEqualTo("5");
+    }
+
+    private static void assertUnavailableWithin(Duration bound, WebClient.RequestHeadersSpec<?> request) {
+        long started = System.nanoTime();
+        ClientResponse response = request.exchangeToMono(answer -> answer.releaseBody().thenReturn(answer))
+                .block(Duration.ofSeconds(30));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(response.statusCode().value()).isEqualTo(503);
+        assertThat(response.headers().contentType()).contains(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(response.headers().asHttpHeaders().getFirst("Retry-After")).isEqualTo("5");
+        assertThat(took).as("answered in %d ms", took.toMillis()).isLessThan(bound);
     }
 
     private static int status(WebClient.RequestHeadersSpec<?> request) {
