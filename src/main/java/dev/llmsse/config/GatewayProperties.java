@@ -75,7 +75,7 @@ public record GatewayProperties(
             @DefaultValue("3s") @NotNull @DurationMin(millis = 1) Duration lease,
             @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration pollInterval,
             @DefaultValue("100000") @Min(1) int maxStreamLength,
-            @DefaultValue("1s") @NotNull @DurationMin(millis = 10) Duration probeInterval) {
+            @DefaultValue("1s") @NotNull @DurationMin(millis = 1) Duration probeInterval) {
     }
 
     /**

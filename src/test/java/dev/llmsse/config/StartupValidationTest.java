@@ -32,8 +32,9 @@ class StartupValidationTest {
     /** Durations for which 0 makes no sense either (a timer of 0, a lease of 0). */
     private static final Set<String> POSITIVE = Set.of("gateway.stream.heartbeat", "gateway.stream.idle-timeout",
             "gateway.stream.max-duration", "gateway.stream.session-ttl", "gateway.redis.lease",
-            "gateway.redis.poll-interval", "gateway.providers.pending-acquire-timeout",
-            "gateway.providers.connect-timeout", "gateway.providers.max-idle-time");
+            "gateway.redis.poll-interval", "gateway.redis.probe-interval",
+            "gateway.providers.pending-acquire-timeout", "gateway.providers.connect-timeout",
+            "gateway.providers.max-idle-time");
 
     private final ApplicationContextRunner binding = new ApplicationContextRunner()
             .withUserConfiguration(Binding.class);

@@ -51,6 +51,8 @@ final class RedisCircuit implements StoreReachability, AutoCloseable {
         checks = Flux.interval(interval, interval, Schedulers.parallel())
                 .onBackpressureDrop()
                 .concatMap(tick -> check(), 1)
+                // No error handler: check() never fails (it records a failure), and the interval only fails when
+                // its scheduler is disposed, at shutdown.
                 .subscribe();
         return this;
     }
