@@ -1,11 +1,15 @@
 package dev.llmsse.session.redis;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 import dev.llmsse.session.StoreReachability;
 
+import io.lettuce.core.RedisCommandTimeoutException;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -20,6 +24,12 @@ import reactor.core.scheduler.Schedulers;
  * {@code PING} every {@code gateway.redis.probe-interval} (and once at start-up, before the replica serves),
  * decides: while the last one failed, every Redis call of this replica fails at once ({@link GuardedConnections})
  * and readiness is DOWN; the first one that gets its {@code PONG} lets calls through again.
+ *
+ * <p>A check fails when Redis cannot be reached: no connection, connection refused, commands rejected. A
+ * {@code PING} that only comes late on a connection that is up changes nothing: on a CPU starved by load a
+ * reply can miss the timeout while Redis is fine, and opening the circuit then would fail every call of the
+ * replica for a probe interval (the Redis soak under starvation lost 254 of 6,000 answers that way). Each call
+ * has its own command timeout for a Redis that hangs while connected.
  *
  * <p>Why: Spring's Lettuce factory opens its shared connection on first use, on the calling thread and under a
  * lock of its own, and tries again on every call until it succeeds. With Redis away, each call (a rate-limit
@@ -76,17 +86,34 @@ final class RedisCircuit implements StoreReachability, AutoCloseable {
         }
     }
 
-    /** One {@code PING}; never fails, it records. Connecting blocks, so it runs where blocking is allowed. */
+    /**
+     * One {@code PING}; never fails, it records. Connecting blocks, so it runs where blocking is allowed. A late
+     * {@code PONG} on the connection we hold is dropped here, so only a failure to reach Redis reaches
+     * {@code down}: a connect that fails or times out (in {@code getReactiveConnection}) counts.
+     */
     private Mono<Void> check() {
         return Mono.usingWhen(Mono.fromCallable(connections::getReactiveConnection)
                                 .subscribeOn(Schedulers.boundedElastic()),
-                        connection -> connection.ping().timeout(pingTimeout), ReactiveRedisConnection::closeLater)
-                .doOnNext(pong -> up())
+                        connection -> connection.ping().timeout(pingTimeout)
+                                .doOnNext(pong -> up())
+                                .onErrorResume(RedisCircuit::isLateReply, late -> Mono.empty()),
+                        ReactiveRedisConnection::closeLater)
                 .onErrorResume(error -> {
                     down(error);
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    /** A reply that missed its timeout, from our own {@code timeout} or from Lettuce's command timeout. */
+    private static boolean isLateReply(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException || cause instanceof RedisCommandTimeoutException
+                    || cause instanceof QueryTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void up() {

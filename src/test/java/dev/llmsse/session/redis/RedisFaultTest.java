@@ -146,8 +146,8 @@ class RedisFaultTest {
     }
 
     /**
-     * A stall long enough for B's Redis check to time out makes B refuse everything at once until a check gets
-     * through again: wait for that, so that the next step's 503 comes from its own stalled command.
+     * After a stall the replica must be ready again before the next step, so that its 503 comes from its own
+     * stalled command (a stall that only delays the circuit's PING leaves readiness UP; see RedisCircuitTest).
      */
     private static void resumeAndAwaitReady(CuttableTcpProxy proxy, WebClient client) {
         proxy.resume();
