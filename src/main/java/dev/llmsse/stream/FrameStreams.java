@@ -203,13 +203,14 @@ final class FrameStreams {
     private Flux<LoggedEvent> withHeartbeat(Flux<LoggedEvent> events, Client client) {
         Sinks.Empty<Void> ended = Sinks.empty();
         Flux<LoggedEvent> pings = Flux.interval(heartbeat, heartbeat, timer)
-                .<LoggedEvent>handle((tick, sink) -> {
+                .filter(tick -> {
                     if (client.notReadingFarBehind()) {
                         cut(client);
-                    } else {
-                        sink.next(HEARTBEAT);
+                        return false;
                     }
+                    return true;
                 })
+                .map(tick -> HEARTBEAT)
                 .onBackpressureDrop()
                 .takeUntilOther(ended.asMono());
         // A merge drains its sources' queues in turn, not in arrival order: while the client is slow to

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
 
 /**
  * Keeps, server-side, what a provider needs back with its tool calls on the next turn (reasoning signatures),
@@ -42,7 +41,8 @@ record KeptReasoning(ReasoningStates states, Duration ttl) {
     Flux<StreamEvent> stream(ResolvedModel model, ChatRequest request) {
         return withKeptStates(request).flatMapMany(ready -> {
             Keeping keeping = new Keeping();
-            return model.provider().stream(ready).<StreamEvent>handle(keeping::pass)
+            // filter, not handle: Reactor restores ThreadLocals around every handle signal (see ChunkDecoding).
+            return model.provider().stream(ready).filter(keeping::passes)
                     .concatWith(Mono.defer(keeping::heldEnd));
         });
     }
@@ -58,17 +58,20 @@ record KeptReasoning(ReasoningStates states, Duration ttl) {
         private final List<Mono<Void>> writes = new ArrayList<>();
         private StreamEvent heldEnd;
 
-        void pass(StreamEvent event, SynchronousSink<StreamEvent> sink) {
+        /** Whether {@code event} goes on now: a state is written and dropped, an end is held while writes run. */
+        boolean passes(StreamEvent event) {
             if (event instanceof StreamEvent.ToolCallStart start) {
                 callIds.put(start.index(), start.id());
             }
             if (event instanceof StreamEvent.ProviderState kept) {
                 write(kept);
-            } else if (event.terminal() && !writes.isEmpty()) {
-                heldEnd = event;
-            } else {
-                sink.next(event);
+                return false;
             }
+            if (event.terminal() && !writes.isEmpty()) {
+                heldEnd = event;
+                return false;
+            }
+            return true;
         }
 
         private void write(StreamEvent.ProviderState kept) {

@@ -88,12 +88,13 @@ public sealed interface DoorFrame {
     static Flux<byte[]> translate(Flux<SseFrame> frames, Supplier<Function<SseFrame, byte[]>> perClient) {
         return Flux.defer(() -> {
             Function<SseFrame, byte[]> translation = perClient.get();
-            return frames.handle((frame, sink) -> {
+            byte[] nothing = new byte[0];
+            // map and filter, not handle (nor mapNotNull, which is a handle): Reactor restores the context's
+            // ThreadLocals around every handle signal, a tracing scope per frame (see provider.wire.ChunkDecoding).
+            return frames.map(frame -> {
                 byte[] translated = translation.apply(frame);
-                if (translated != null) {
-                    sink.next(translated);
-                }
-            });
+                return translated != null ? translated : nothing;
+            }).filter(translated -> translated != nothing);
         });
     }
 

@@ -12,6 +12,10 @@ import reactor.core.publisher.Flux;
  * The loop both decoders run: each network chunk is read into a byte parser ({@link ChunkReader}), the items
  * it completed are emitted, a decoding failure follows the items its chunk completed ({@link ChunkFailure}),
  * and chunks discarded on a cancel are released.
+ *
+ * <p>No {@code handle} on this per-item path: with Micrometer's context-propagation on the classpath, Reactor
+ * restores the subscriber context's ThreadLocals (the request's observation, hence a tracing scope) around
+ * every {@code handle} signal, which cost 4.7% of the gateway's CPU at 1,000 streams (bench/profile.sh).
  */
 final class ChunkDecoding {
 
@@ -42,7 +46,7 @@ final class ChunkDecoding {
                     error = decodingFailed;
                 }
                 return failure.items(parser.drain(), error);
-            }).handle(failure::relay);
+            }).map(failure::relay);
         }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 }

@@ -3,11 +3,9 @@ package dev.llmsse.provider.wire;
 import java.util.ArrayList;
 import java.util.List;
 
-import reactor.core.publisher.SynchronousSink;
-
 /**
  * Carries a decoding failure past the items the same chunk produced before it. The chunk's items are
- * followed by a marker, and a {@code handle} step turns the marker into the error: throwing from the
+ * followed by a marker, and a {@code map} step turns the marker into the error: throwing from the
  * {@code concatMapIterable} mapper would drop those items, and Reactor reads iterables through spliterators
  * that look ahead, so throwing from the iterator loses the last item too.
  *
@@ -34,12 +32,11 @@ final class ChunkFailure<T> {
         return withMarker;
     }
 
-    /** For {@code handle}: passes items on, and turns the marker into the recorded failure. */
-    void relay(T item, SynchronousSink<T> sink) {
+    /** For {@code map}: passes items on, and turns the marker into the recorded failure (map signals it). */
+    T relay(T item) {
         if (item == marker) {
-            sink.error(failure);
-        } else {
-            sink.next(item);
+            throw failure;
         }
+        return item;
     }
 }
