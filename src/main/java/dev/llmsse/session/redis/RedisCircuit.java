@@ -48,7 +48,7 @@ final class RedisCircuit implements StoreReachability, AutoCloseable {
 
     /**
      * @param connections Lettuce's factory, which the check alone may ask while Redis is away
-     * @param pingTimeout how long a {@code PING} may take on an open connection before Redis counts as away
+     * @param pingTimeout how long a check waits for its {@code PONG}; a late one leaves the state as it was
      */
     RedisCircuit(ReactiveRedisConnectionFactory connections, Duration pingTimeout) {
         this.connections = connections;
