@@ -122,6 +122,8 @@ class SlowlorisTest {
                         while (System.nanoTime() < stopAt) {
                             out.write(drip.getBytes(StandardCharsets.US_ASCII));
                             out.flush();
+                            // The pace is the attack: a real socket against the server's real timeouts,
+                            // which virtual time cannot drive.
                             Thread.sleep(200);
                         }
                     } catch (IOException | InterruptedException closed) {
