@@ -59,6 +59,9 @@ final class StrictJsonDecoder extends JacksonJsonDecoder {
     }
 
     private static void requireUtf8(DataBuffer buffer) {
+        if (ascii(buffer)) {
+            return;
+        }
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -69,5 +72,19 @@ final class StrictJsonDecoder extends JacksonJsonDecoder {
         } catch (CharacterCodingException malformed) {
             throw new DecodingException("the request body is not well-formed UTF-8");
         }
+    }
+
+    /**
+     * Whether every byte is ASCII, which is well-formed UTF-8 as it is: such a body (English text, or any text a
+     * client sent with JSON escapes) skips the decoder's copy of the body and the characters it would decode.
+     */
+    private static boolean ascii(DataBuffer buffer) {
+        int end = buffer.writePosition();
+        for (int i = buffer.readPosition(); i < end; i++) {
+            if (buffer.getByte(i) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }
