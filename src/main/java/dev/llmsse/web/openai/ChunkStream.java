@@ -37,6 +37,8 @@ final class ChunkStream {
     /** Our token frame's bytes: {@code id:<id>\ndata:{"token":"<escaped>"}\n\n}, as {@link SseFrame#of} writes them. */
     private static final int TOKEN_HEAD = "id:".length() + "\ndata:{\"token\":\"".length();
     private static final int TOKEN_TAIL = "\"}\n\n".length();
+    /** Where a frame's id starts in its bytes, after {@code id:}. */
+    private static final int ID_AT = "id:".length();
 
     private final DoorFrame.Reader reader = new DoorFrame.Reader();
     private final String model;
@@ -59,6 +61,11 @@ final class ChunkStream {
 
     /** The bytes to send for {@code frame}, or null for none. */
     byte[] translate(SseFrame frame) {
+        if (json != null && frame.id() != null && DoorFrame.isToken(frame) && laidOut(frame)) {
+            // The frame sent most, spliced without reading it into a DoorFrame (a record and a substring per token).
+            // The reader has read a frame with an id before (json is made from it), so no leading retry is due.
+            return textEvent(frame);
+        }
         DoorFrame read = reader.read(frame);
         if (read == null) {
             return null;
@@ -70,8 +77,8 @@ final class ChunkStream {
             EventId id = EventId.parse(read.id());
             json = ChunkJson.of("chatcmpl-" + (id == null ? read.id() : id.generationId()), model, created);
         }
-        if (read instanceof DoorFrame.Token token && token.id() != null && json != null && laidOut(frame)) {
-            return textEvent(frame, token);
+        if (read instanceof DoorFrame.Token && read.id() != null && json != null && laidOut(frame)) {
+            return textEvent(frame);
         }
         String out = chunks(read);
         return out == null ? null : bytes(out);
@@ -120,21 +127,22 @@ final class ChunkStream {
      * copied from our frame's, so a token costs one array and no string or UTF-8 encoding (the door's events/s
      * came within 92-95% of {@code /api/llm} in the benchmark when each token built and encoded three strings).
      */
-    private byte[] textEvent(SseFrame frame, DoorFrame.Token token) {
+    private byte[] textEvent(SseFrame frame) {
         boolean withRole = takeRole();
         if (textHead == null) {
             textHead = json.textPrefix().getBytes(StandardCharsets.UTF_8);
             textHeadWithRole = json.textPrefixWithRole().getBytes(StandardCharsets.UTF_8);
         }
         byte[] head = withRole ? textHeadWithRole : textHead;
-        byte[] id = token.id().getBytes(StandardCharsets.UTF_8);
         byte[] wire = frame.bytes();
-        int from = TOKEN_HEAD + id.length;
+        // laidOut made sure the id is ASCII, so its bytes are the frame's, right after "id:".
+        int idLength = frame.id().length();
+        int from = TOKEN_HEAD + idLength;
         int length = wire.length - TOKEN_TAIL - from;
-        lastId = token.id();
-        byte[] out = new byte[ID.length + id.length + DATA.length + head.length + length + TEXT_END.length];
+        lastId = frame.id();
+        byte[] out = new byte[ID.length + idLength + DATA.length + head.length + length + TEXT_END.length];
         int at = put(out, 0, ID, 0, ID.length);
-        at = put(out, at, id, 0, id.length);
+        at = put(out, at, wire, ID_AT, idLength);
         at = put(out, at, DATA, 0, DATA.length);
         at = put(out, at, head, 0, head.length);
         at = put(out, at, wire, from, length);
@@ -142,22 +150,17 @@ final class ChunkStream {
         return out;
     }
 
-    /** Whether the token frame's bytes are laid out as {@link SseFrame#of} writes them; else the string path. */
+    /**
+     * Whether the token frame's bytes are laid out as {@link SseFrame#of} writes them; else the string path. The
+     * newline right after as many bytes as the id has characters also proves the id ASCII: {@code SseFrame.of}
+     * refuses an id with a newline, and a non-ASCII id is longer in bytes, so that byte would be one of its own.
+     */
     private static boolean laidOut(SseFrame frame) {
         byte[] wire = frame.bytes();
         int idLength = frame.id().length();
         return wire != null && wire.length >= TOKEN_HEAD + idLength + TOKEN_TAIL
-                && ascii(frame.id()) && wire[3 + idLength] == '\n'
+                && wire[0] == 'i' && wire[1] == 'd' && wire[2] == ':' && wire[ID_AT + idLength] == '\n'
                 && wire[TOKEN_HEAD + idLength - 1] == '"' && wire[wire.length - TOKEN_TAIL] == '"';
-    }
-
-    private static boolean ascii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static int put(byte[] out, int at, byte[] from, int offset, int length) {
