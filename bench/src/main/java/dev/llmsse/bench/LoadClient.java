@@ -138,7 +138,9 @@ public final class LoadClient {
         EventLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
         long rid = nextRid.getAndIncrement();
         phase.active.incrementAndGet();
-        boolean alt = altRoute != null && (phase.launched.getAndIncrement() & 1) == 1;
+        // Counted for every launch, paired or not: sleepUntil's drain ends early only once all of them ran.
+        int launchIndex = phase.launched.getAndIncrement();
+        boolean alt = altRoute != null && (launchIndex & 1) == 1;
         Route of = alt ? altRoute : route;
         String ridText = Long.toString(rid);
         ClientStream stream = new ClientStream(phase, alt, rid, of.path(phase.warmup, ridText), hostHeader,

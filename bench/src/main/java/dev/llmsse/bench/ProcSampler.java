@@ -57,6 +57,7 @@ final class ProcSampler implements Runnable {
             out.put("rssPlateauKb", rssPlateauKb);
             out.put("hwmKb", hwmKb(pids));
             out.put("cpuPercent", Math.round(cpuPercent() * 10) / 10.0);
+            out.put("cpuSeconds", Math.round((cpuTicksEnd - cpuTicksStart) / TICKS_PER_SECOND * 100) / 100.0);
             out.put("cpuWaitPercent", Math.round(cpuWaitPercent() * 10) / 10.0);
             return out;
         }

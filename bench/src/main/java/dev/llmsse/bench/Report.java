@@ -86,7 +86,9 @@ public final class Report {
                 + "second received in the steady window (offered rate in brackets), **CPU used / waited** the "
                 + "target's CPU time and the time its threads were runnable but waiting for a CPU (run queue, from "
                 + "`/proc/<pid>/task/*/schedstat`), both in % of one core while measuring: a high wait means the "
-                + "machine, not the target, was short. **direct** is the mock upstream itself (the physical limit), "
+                + "machine, not the target, was short; **CPU µs / event** the target's CPU time (user + system) "
+                + "per token event received, over the same phase: what an event costs, however much CPU the target "
+                + "got. **direct** is the mock upstream itself (the physical limit), "
                 + "**nginx** a pure proxy with buffering off in front of it.");
         line("");
         for (Map.Entry<String, String> note : meta.entrySet()) {
@@ -137,8 +139,9 @@ public final class Report {
         }
         line("");
         line("| target | streams ok / err | TTFT p50 | p90 | p99 | max | gap p50 | p90 | p99 | max | ev/s (offered) "
-                + "| CPU % used / waited | mock CPU % | upstream conns opened | client CPU % used / waited, loop lag p99 |");
-        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + "| CPU % used / waited | CPU µs / event | mock CPU % | upstream conns opened "
+                + "| client CPU % used / waited, loop lag p99 |");
+        line("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String target : TARGETS) {
             JsonNode r = results.get(target);
             if (r == null) {
@@ -152,7 +155,8 @@ public final class Report {
                     + " | " + ms(gap, "p50") + " | " + ms(gap, "p90") + " | " + ms(gap, "p99") + " | " + ms(gap, "max")
                     + " | " + num(m.path("tokenEventsPerSecond").asDouble(), 0) + " ("
                     + num(r.path("offeredTokenEventsPerSecond").asDouble(), 0) + ")"
-                    + " | " + cpuWait(r, "server") + " | " + cpu(r, target.equals("direct") ? "server" : "mock")
+                    + " | " + cpuWait(r, "server") + " | " + cpuPerEvent(r)
+                    + " | " + cpu(r, target.equals("direct") ? "server" : "mock")
                     + " | " + r.path("upstream").path("connectionsOpened").asString("-")
                     + " | " + cpuWait(r, "client") + ", " + ms(r.path("clientLoopLagMicros"), "p99") + starved(r)
                     + " |");
@@ -231,6 +235,12 @@ public final class Report {
         String text = String.format(Locale.ROOT, "Door (`POST /v1/chat/completions`) vs the gateway's `/api/llm`%s: "
                 + "ev/s **%.1f%%**, TTFT %s **%.2f×**, gap %s **%.2f×** (target within 5%%: %s%s)", how, rate * 100,
                 ttftAt, ttft, gapAt, gap, verdict(rate >= 0.95 && ttft <= 1.05 && gap <= 1.05), unjudged);
+        double doorCpu = cpuMicrosPerEvent(door);
+        double gatewayCpu = cpuMicrosPerEvent(gateway);
+        if (paired.isMissingNode() && doorCpu > 0 && gatewayCpu > 0) {
+            text += String.format(Locale.ROOT, "; gateway CPU per token event %.1f µs against %.1f µs (%.2f×)",
+                    doorCpu, gatewayCpu, doorCpu / gatewayCpu);
+        }
         if (nginx != null) {
             text += String.format(Locale.ROOT, "; added TTFT p99 vs nginx %+.3f ms",
                     diff(door, nginx, "ttftMicros", "p99"));
@@ -403,6 +413,22 @@ public final class Report {
     private static String cpu(JsonNode result, String group) {
         JsonNode node = result.path("processes").path(group).path("cpuPercent");
         return node.isMissingNode() ? "-" : num(node.asDouble(), 0);
+    }
+
+    /**
+     * The server's CPU time (user + system, all its threads) per token event the client received, over the same
+     * phase (ramp, window and drain): what an event costs, whatever share of the machine the server got. "-" for a
+     * paired run, whose CPU is both routes', and for results recorded before the CPU seconds were.
+     */
+    private static String cpuPerEvent(JsonNode result) {
+        double micros = cpuMicrosPerEvent(result);
+        return micros > 0 && result.path("paired").isMissingNode() ? num(micros, 1) : "-";
+    }
+
+    static double cpuMicrosPerEvent(JsonNode result) {
+        double seconds = result.path("processes").path("server").path("cpuSeconds").asDouble(0);
+        long tokens = result.path("measure").path("tokens").asLong(0);
+        return seconds > 0 && tokens > 0 ? seconds * 1e6 / tokens : 0;
     }
 
     /** CPU used and time spent runnable but waiting for a CPU, both in % of one core, e.g. "76 / 40". */
