@@ -29,7 +29,8 @@ usage: bench/run.sh [--scenarios a,b,c,d,e] [--targets direct,nginx,gateway,door
                 c = 9,000 streams 1 tok/s for 60 s (memory); d = cancellation; e = redis store on a and b
   --targets     subset of direct,nginx,gateway,door (default all four); door = the gateway's OpenAI-compatible
                 front door, POST /v1/chat/completions, on scenarios a and b only; with both gateway and door,
-                (a) measures them in one paired run (one gateway, streams alternating between the two routes)
+                (a) measures them in one paired run (one gateway, streams alternating between the two routes),
+                (b) in rounds on one gateway (B_ROUNDS pairs, alternating /api/llm and the door: ABBA order)
   --quick       smoke size: b 100 streams, c 200 streams, d 50 streams, short warm-ups and windows;
                 default output bench/results/smoke.md
   --no-build    use the jars already built
@@ -40,7 +41,8 @@ environment: GATEWAY_JAVA (the gateway's java launcher, default java on PATH: e.
              CLIENT_JAVA_OPTS, MOCK_JAVA_OPTS,
              NGINX (default /usr/sbin/nginx), GATEWAY_EXTRA_ARGS (more --gateway.* flags),
              BENCH_NICE (default -10: CPU priority of the load client and the mock; 0 to disable),
-             A_PAIRED_SECONDS (window of (a)'s paired gateway + door run; default 120, 16 with --quick)
+             A_PAIRED_SECONDS (window of (a)'s paired gateway + door run; default 120, 16 with --quick),
+             B_ROUNDS (rounds of (b)'s gateway + door on one gateway; default 2, 1 with --quick)
 EOF
 }
 while [[ $# -gt 0 ]]; do
@@ -220,12 +222,12 @@ fi
 # ---------------------------------------------------------------- scenario sizes
 if [[ $QUICK == 1 ]]; then
     A_WARM=5; A_WARM_STREAMS=20; A_DUR=8; A_PAIRED_DUR=${A_PAIRED_SECONDS:-16}
-    B_STREAMS=100; B_RAMP=200; B_WARM=5; B_DUR=10
+    B_STREAMS=100; B_RAMP=200; B_WARM=5; B_DUR=10; B_ROUNDS=${B_ROUNDS:-1}
     C_STREAMS=200; C_RAMP=100; C_TOKENS=15; C_WARM=4; C_WARM_STREAMS=20
     D_STREAMS=50; D_RAMP=100; D_WARM=3; D_WARM_STREAMS=20
 else
     A_WARM=20; A_WARM_STREAMS=100; A_DUR=30; A_PAIRED_DUR=${A_PAIRED_SECONDS:-120}
-    B_STREAMS=1000; B_RAMP=500; B_WARM=20; B_DUR=30
+    B_STREAMS=1000; B_RAMP=500; B_WARM=20; B_DUR=30; B_ROUNDS=${B_ROUNDS:-2}
     C_STREAMS=9000; C_RAMP=300; C_TOKENS=60; C_WARM=15; C_WARM_STREAMS=200
     D_STREAMS=200; D_RAMP=200; D_WARM=10; D_WARM_STREAMS=50
 fi
@@ -271,7 +273,7 @@ run_client() {
     case "$target" in
         direct) pids=(--pid "server=$MOCK_PID") ;;
         nginx) pids=(--pid "server=$NGINX_PIDS" --pid "mock=$MOCK_PID") ;;
-        gateway|door|gateway+door) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
+        gateway*|door*) pids=(--pid "server=$GW_PID" --pid "mock=$MOCK_PID") ;;
     esac
     log "scenario $scenario -> $target"
     timeout --signal=TERM --kill-after=15 $((max + 60)) \
@@ -290,17 +292,24 @@ run_client() {
 run_scenario() {
     local id=$1 t=$2 d=$3 f=$4 gwextra=$5 max=$6 warm_url_shape=$7
     shift 7
-    local target wt wd wf paired_dur="" paired_warm=""
+    local target wt wd wf paired_dur="" paired_warm="" rounds=0
     read -r wt wd wf <<<"$warm_url_shape"
     if [[ -n ${PAIRED:-} ]] && has "$TARGETS" gateway && has "$TARGETS" door; then
         read -r paired_dur paired_warm <<<"$PAIRED"
+    fi
+    if [[ -n ${ROUNDS:-} ]] && has "$TARGETS" gateway && has "$TARGETS" door; then
+        rounds=$ROUNDS
     fi
     for target in direct nginx gateway door; do
         has "$TARGETS" "$target" || continue
         # The front door is measured where its acceptance asks (a and b), not for memory or cancellation.
         [[ $target == door && $id != a && $id != b ]] && continue
-        # Paired: the door's streams were measured with the gateway's.
-        [[ $target == door && -n $paired_dur ]] && continue
+        # Paired: the door's streams were measured with the gateway's; in rounds, in the gateway's turn.
+        [[ $target == door && ( -n $paired_dur || $rounds -gt 0 ) ]] && continue
+        if [[ $target == gateway && $rounds -gt 0 ]]; then
+            run_rounds "$id" "$t" "$d" "$f" "$gwextra" "$max" "$wt $wd $wf" "$rounds" "$@"
+            continue
+        fi
         if [[ $target == gateway || $target == door ]]; then
             if [[ $GATEWAY_MODE == echo && $id == d* ]]; then
                 continue
@@ -333,6 +342,49 @@ run_scenario() {
         [[ $target == gateway || $target == door ]] && stop_gateway
         true
     done
+}
+
+# run_rounds id T D F gatewayExtra max warm-shape rounds -- client-args
+# One gateway process for both routes, measured in turns: rounds of /api/llm then the door, every other round
+# the other way round (ABBA), each turn a whole client run with its own warm-up. One process, so that the 5%
+# comparison is the routes', not two JVMs' (the same code's CPU per event differed by 15-25% from one gateway
+# process to the next); alternating, so that a drift over the run (heap, the machine) falls on both routes.
+# Each turn writes <id>-<target>.r<turn>.json; the report merges a target's turns. Before the first turn, an
+# unmeasured warm-up of both routes, streams alternating, for twice the scenario's warm-up: without it the first
+# turn ran while the JIT was still compiling (2026-12-07: /api/llm's first turn 63.0 µs of CPU per event, its
+# second 38.5 µs, the door's two between them), which ABBA cannot balance, as it is no linear drift.
+run_rounds() {
+    local id=$1 t=$2 d=$3 f=$4 gwextra=$5 max=$6 warm_url_shape=$7 rounds=$8 wt wd wf round turn=0 target
+    shift 8
+    read -r wt wd wf <<<"$warm_url_shape"
+    # shellcheck disable=SC2046
+    start_gateway $(gateway_shape_args "$t" "$d" "$f") $gwextra
+    local warm_seconds=0 arg previous=""
+    for arg in "$@"; do
+        [[ $previous == --warmup ]] && warm_seconds=$arg
+        previous=$arg
+    done
+    run_client "$id" "warm-up" "$max" --url "$(url_for gateway "$wt" "$wd" "$wf")" \
+        --warmup-url "$(url_for gateway "$wt" "$wd" "$wf")" \
+        --alt-url "$(url_for door "$wt" "$wd" "$wf")" --alt-body "$(body_for door "$wt" "$wd" "$wf")" \
+        --warmup-alt-url "$(url_for door "$wt" "$wd" "$wf")" --warmup-alt-body "$(body_for door "$wt" "$wd" "$wf")" \
+        --alt-label "$id-warm-up-door" --alt-out "$RAW/$id-warm-up-door.json" "$@" \
+        --warmup $((warm_seconds * 2)) --duration 5
+    for ((round = 1; round <= rounds; round++)); do
+        local order="gateway door"
+        ((round % 2 == 0)) && order="door gateway"
+        for target in $order; do
+            turn=$((turn + 1))
+            local extra=(--idle-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info"
+                --end-exec "jcmd $GW_PID GC.run >/dev/null; jcmd $GW_PID GC.heap_info")
+            if [[ $target == door ]]; then
+                extra+=(--body "$(body_for door "$t" "$d" "$f")" --warmup-body "$(body_for door "$wt" "$wd" "$wf")")
+            fi
+            run_client "$id" "$target.r$turn" "$max" --url "$(url_for "$target" "$t" "$d" "$f")" \
+                --warmup-url "$(url_for "$target" "$wt" "$wd" "$wf")" "${extra[@]}" "$@"
+        done
+    done
+    stop_gateway
 }
 
 # ---------------------------------------------------------------- meta
@@ -388,8 +440,12 @@ if has "$SCENARIOS" a; then
         --streams 1 --duration "$A_DUR" --warmup "$A_WARM" --warmup-streams "$A_WARM_STREAMS" --offered 200
 fi
 # (b) N concurrent streams, 100 tokens x 20 ms (50 tokens/s each); closed loop keeps N open for the window.
+# With gateway and door both, in rounds on one gateway (see run_rounds).
 if has "$SCENARIOS" b; then
-    run_scenario b 100 20 0 "" $((B_WARM + B_DUR + 90)) "100 20 0" \
+    if has "$TARGETS" gateway && has "$TARGETS" door; then
+        echo "note.b.rounds=(b)'s gateway and door rows come from one gateway process measured in $B_ROUNDS round(s) of \`/api/llm\` then the door (every other round the door first), after an unmeasured $((B_WARM * 2)) s warm-up of both routes alternating, each turn with its own $B_WARM s warm-up: counts, tokens and CPU are the turns' sums, ev/s is their tokens over their windows, latency percentiles are the turns' mean (max: the highest)." >>"$META"
+    fi
+    ROUNDS="$B_ROUNDS" run_scenario b 100 20 0 "" $((B_WARM + B_DUR + 90)) "100 20 0" \
         --streams "$B_STREAMS" --ramp "$B_RAMP" --duration "$B_DUR" --warmup "$B_WARM" \
         --source-ips 127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4 --offered $((B_STREAMS * 50)) --threads 1
 fi

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -192,9 +193,16 @@ public final class Report {
                 JsonNode paired = gateway.path("paired");
                 long ended = paired.isMissingNode() ? gateway.path("measure").path("started").asLong()
                         : paired.path("primaryStreams").asLong() + paired.path("alternateStreams").asLong();
+                JsonNode doorTurns = results.get("door");
+                boolean rounds = gateway.path("turns").isArray() && doorTurns != null;
+                if (rounds) {
+                    // In rounds the heap after the last turn holds both routes' finished answers.
+                    ended += doorTurns.path("measure").path("started").asLong();
+                }
                 facts.add(String.format(Locale.ROOT, "live heap after a full GC %.1f MB before → %.1f MB after the "
                         + "run (%d streams ended%s; finished answers are kept for `gateway.stream.retention`)",
-                        heapBefore / 1024.0, heapAfter / 1024.0, ended, paired.isMissingNode() ? "" : ", both routes"));
+                        heapBefore / 1024.0, heapAfter / 1024.0, ended,
+                        paired.isMissingNode() && !rounds ? "" : ", both routes"));
             }
             line("Gateway: " + String.join("; ", facts) + ".");
             line("");
@@ -218,6 +226,10 @@ public final class Report {
                     + "routes: %d `/api/llm`, %d door; ev/s per route is its tokens per second of its own streams' "
                     + "time; CPU, mock and upstream columns are the run's, both routes together)",
                     paired.path("primaryStreams").asLong(), paired.path("alternateStreams").asLong());
+        }
+        if (door.path("turns").isArray() && gateway.path("turns").isArray()) {
+            how = String.format(Locale.ROOT, ", **in rounds** (one gateway process, the routes measured in turns: "
+                    + "`/api/llm` %s, door %s)", turnFigures(gateway), turnFigures(door));
         }
         double rate = ratio(door.path("measure").path("tokenEventsPerSecond").asDouble(),
                 gateway.path("measure").path("tokenEventsPerSecond").asDouble());
@@ -371,6 +383,25 @@ public final class Report {
             Path file = dir.resolve(scenario + "-" + target + ".json");
             if (Files.exists(file)) {
                 results.put(target, JSON.readTree(Files.readString(file)));
+                continue;
+            }
+            // Turns of a run in rounds: <scenario>-<target>.r<turn>.json, turns numbered across both targets.
+            Pattern turnFile = Pattern.compile(Pattern.quote(scenario + "-" + target + ".r") + "(\\d+)\\.json");
+            Map<Integer, Path> turnFiles = new TreeMap<>();
+            try (var files = Files.list(dir)) {
+                files.forEach(path -> {
+                    Matcher matcher = turnFile.matcher(path.getFileName().toString());
+                    if (matcher.matches()) {
+                        turnFiles.put(Integer.parseInt(matcher.group(1)), path);
+                    }
+                });
+            }
+            List<JsonNode> turns = new ArrayList<>();
+            for (Path turn : turnFiles.values()) {
+                turns.add(JSON.readTree(Files.readString(turn)));
+            }
+            if (!turns.isEmpty()) {
+                results.put(target, Turns.merge(turns));
             }
         }
         return results;
@@ -413,6 +444,16 @@ public final class Report {
     private static String cpu(JsonNode result, String group) {
         JsonNode node = result.path("processes").path(group).path("cpuPercent");
         return node.isMissingNode() ? "-" : num(node.asDouble(), 0);
+    }
+
+    /** Each turn's events/s and CPU per event, e.g. "24,248 ev/s at 56.8 µs, 26,010 ev/s at 51.2 µs". */
+    private static String turnFigures(JsonNode result) {
+        List<String> figures = new ArrayList<>();
+        for (JsonNode turn : result.path("turns")) {
+            figures.add(String.format(Locale.ROOT, "%,.0f ev/s at %.1f µs", turn.path("tokenEventsPerSecond")
+                    .asDouble(), turn.path("cpuMicrosPerEvent").asDouble()));
+        }
+        return String.join(", ", figures);
     }
 
     /**
