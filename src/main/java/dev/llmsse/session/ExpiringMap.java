@@ -1,5 +1,6 @@
 package dev.llmsse.session;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +26,16 @@ abstract class ExpiringMap<V> implements ExpiringValues<V> {
     public final Mono<Void> put(String key, V value, Duration ttl) {
         return Mono.fromRunnable(() -> {
             values.put(key, value);
+            // Weakly, as in InMemorySessionStore: a value replaced before its TTL ends must not stay reachable
+            // through its timer until then; while the map keeps it, the map holds it strongly.
+            WeakReference<V> stored = new WeakReference<>(value);
             // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-            Mono.delay(ttl, timer).subscribe(tick -> values.remove(key, value));
+            Mono.delay(ttl, timer).subscribe(tick -> {
+                V expired = stored.get();
+                if (expired != null) {
+                    values.remove(key, expired);
+                }
+            });
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.llmsse.session;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,12 +41,18 @@ public final class InMemorySessionStore implements SessionStore {
     @Override
     public Mono<Void> create(SessionRecord record, Duration ttl) {
         return Mono.fromRunnable(() -> {
+            String id = record.id();
             Entry entry = new Entry(record);
-            entries.put(record.id(), entry);
+            entries.put(id, entry);
+            // Weakly: a session that started and finished long before its TTL ends must not stay reachable
+            // through this timer, with its whole request (the prompt), until then. While the map keeps the entry,
+            // the map holds it strongly.
+            WeakReference<Entry> created = new WeakReference<>(entry);
             // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
             Mono.delay(ttl, timer).subscribe(tick -> {
-                if (entry.owner == null && entries.remove(record.id(), entry)) {
-                    logs.remove(record.id());
+                Entry expired = created.get();
+                if (expired != null && expired.owner == null && entries.remove(id, expired)) {
+                    logs.remove(id);
                 }
             });
         });

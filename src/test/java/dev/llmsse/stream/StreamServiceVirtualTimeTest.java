@@ -2,7 +2,9 @@ package dev.llmsse.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +26,7 @@ import dev.llmsse.session.SessionStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.util.ReflectionTestUtils;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -364,6 +367,37 @@ class StreamServiceVirtualTimeTest {
         public Mono<Void> finished(String id, Duration retention) {
             return memory.finished(id, retention);
         }
+    }
+
+    @Test
+    void aFinishedGenerationLetGoForTheCapIsNotHeldUntilItsRetentionEnds() {
+        // A cap of one generation: the second answer's end lets the first go, 5 minutes before its retention ends.
+        StreamService service = StreamServiceBuilder.on(time).settings(new GatewayProperties.Stream(
+                Duration.ofSeconds(15), Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(10),
+                Duration.ofSeconds(3), Duration.ofMinutes(5), Duration.ofMinutes(5), 1, 100, 1000))
+                .models(name -> model).build();
+
+        WeakReference<Generation> first = new WeakReference<>(answer(service));
+        Generation second = answer(service);
+
+        assertThat(registry(service).all()).containsExactly(second);
+        // Nothing may still reach the first (its retention timer did, with its whole log, for 5 minutes).
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            System.gc();
+            return first.get() == null;
+        });
+    }
+
+    /** Runs one short answer to its end; the generation it ran, as the registry retains it. */
+    private Generation answer(StreamService service) {
+        Flux<StreamEvent> upstream = Flux.just(new StreamEvent.Token("t"), new StreamEvent.Done("stop", null));
+        assertThat(framesOf(service, upstream).blockLast(Duration.ofSeconds(5)).data()).contains("\"done\":true");
+        return registry(service).all().stream().filter(Generation::finished).reduce((older, newer) -> newer)
+                .orElseThrow();
+    }
+
+    private static GenerationRegistry registry(StreamService service) {
+        return (GenerationRegistry) ReflectionTestUtils.getField(service, "registry");
     }
 
     private GatewayProperties.Stream settings(Duration heartbeat, Duration grace, int maxEvents) {
