@@ -42,7 +42,8 @@ environment: GATEWAY_JAVA (the gateway's java launcher, default java on PATH: e.
              NGINX (default /usr/sbin/nginx), GATEWAY_EXTRA_ARGS (more --gateway.* flags),
              BENCH_NICE (default -10: CPU priority of the load client and the mock; 0 to disable),
              A_PAIRED_SECONDS (window of (a)'s paired gateway + door run; default 120, 16 with --quick),
-             B_ROUNDS (rounds of (b)'s gateway + door on one gateway; default 2, 1 with --quick)
+             B_ROUNDS (rounds of (b)'s gateway + door on one gateway; default 2, 1 with --quick),
+             B_ROUNDS_WARMUP (seconds of both routes alternating before the rounds; default 6 x (b)'s warm-up)
 EOF
 }
 while [[ $# -gt 0 ]]; do
@@ -350,9 +351,10 @@ run_scenario() {
 # comparison is the routes', not two JVMs' (the same code's CPU per event differed by 15-25% from one gateway
 # process to the next); alternating, so that a drift over the run (heap, the machine) falls on both routes.
 # Each turn writes <id>-<target>.r<turn>.json; the report merges a target's turns. Before the first turn, an
-# unmeasured warm-up of both routes, streams alternating, for twice the scenario's warm-up: without it the first
+# unmeasured warm-up of both routes, streams alternating, for B_ROUNDS_WARMUP seconds: without it the first
 # turn ran while the JIT was still compiling (2026-12-07: /api/llm's first turn 63.0 µs of CPU per event, its
-# second 38.5 µs, the door's two between them), which ABBA cannot balance, as it is no linear drift.
+# second 38.5 µs, the door's two between them), which ABBA cannot balance, as it is no linear drift; after
+# 40 s the first turn was still the dearest in two runs of two (52.3 and 38.6 µs against 29.0 and 31.1).
 run_rounds() {
     local id=$1 t=$2 d=$3 f=$4 gwextra=$5 max=$6 warm_url_shape=$7 rounds=$8 wt wd wf round turn=0 target
     shift 8
@@ -369,7 +371,7 @@ run_rounds() {
         --alt-url "$(url_for door "$wt" "$wd" "$wf")" --alt-body "$(body_for door "$wt" "$wd" "$wf")" \
         --warmup-alt-url "$(url_for door "$wt" "$wd" "$wf")" --warmup-alt-body "$(body_for door "$wt" "$wd" "$wf")" \
         --alt-label "$id-warm-up-door" --alt-out "$RAW/$id-warm-up-door.json" "$@" \
-        --warmup $((warm_seconds * 2)) --duration 5
+        --warmup "${B_ROUNDS_WARMUP:-$((warm_seconds * 6))}" --duration 5
     for ((round = 1; round <= rounds; round++)); do
         local order="gateway door"
         ((round % 2 == 0)) && order="door gateway"
@@ -443,7 +445,7 @@ fi
 # With gateway and door both, in rounds on one gateway (see run_rounds).
 if has "$SCENARIOS" b; then
     if has "$TARGETS" gateway && has "$TARGETS" door; then
-        echo "note.b.rounds=(b)'s gateway and door rows come from one gateway process measured in $B_ROUNDS round(s) of \`/api/llm\` then the door (every other round the door first), after an unmeasured $((B_WARM * 2)) s warm-up of both routes alternating, each turn with its own $B_WARM s warm-up: counts, tokens and CPU are the turns' sums, ev/s is their tokens over their windows, latency percentiles are the turns' mean (max: the highest)." >>"$META"
+        echo "note.b.rounds=(b)'s gateway and door rows come from one gateway process measured in $B_ROUNDS round(s) of \`/api/llm\` then the door (every other round the door first), after an unmeasured ${B_ROUNDS_WARMUP:-$((B_WARM * 6))} s warm-up of both routes alternating, each turn with its own $B_WARM s warm-up: counts, tokens and CPU are the turns' sums, ev/s is their tokens over their windows, latency percentiles are the turns' mean (max: the highest)." >>"$META"
     fi
     ROUNDS="$B_ROUNDS" run_scenario b 100 20 0 "" $((B_WARM + B_DUR + 90)) "100 20 0" \
         --streams "$B_STREAMS" --ramp "$B_RAMP" --duration "$B_DUR" --warmup "$B_WARM" \
