@@ -44,6 +44,11 @@ class RedisEventLogTest {
 
     /** Short, so that a held batch times out soon; long enough that an unheld one never does. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * For a batch held on purpose that must stay in flight until the test lets it go: with 1 s it timed out in a
+     * loaded CI run before the test had appended its 200 events and resumed, and its retry came after the wait.
+     */
+    private static final Duration IN_FLIGHT_TIMEOUT = Duration.ofSeconds(30);
 
     private final String id = "g" + UUID.randomUUID().toString().replace("-", "");
     private final RedisKeys keys = new RedisKeys("llmsse-test-" + UUID.randomUUID());
@@ -74,7 +79,7 @@ class RedisEventLogTest {
     @Test
     void eventsAppendedWhileABatchIsInFlightGoOutInOneBatchWithOneNotification() {
         listenForNotifications();
-        RedisEventLog log = (RedisEventLog) viaProxy.log(id);
+        RedisEventLog log = (RedisEventLog) store(proxy.port(), IN_FLIGHT_TIMEOUT).log(id);
         proxy.stallOn("EVALSHA");
         log.append(token(1));
         // The first batch is held at the proxy: every later event waits for it, then all go in one batch.
@@ -137,7 +142,11 @@ class RedisEventLogTest {
     }
 
     private RedisSessionStore store(int port) {
-        LettuceConnectionFactory connections = factory(port);
+        return store(port, COMMAND_TIMEOUT);
+    }
+
+    private RedisSessionStore store(int port, Duration commandTimeout) {
+        LettuceConnectionFactory connections = factory(port, commandTimeout);
         RedisChannels channels = new RedisChannels(connections);
         resources.add(channels);
         return new RedisSessionStore(new ReactiveStringRedisTemplate(connections), channels, keys, settings,
@@ -146,10 +155,14 @@ class RedisEventLogTest {
 
     /** As the gateway connects: commands fail at once while disconnected, and time out. */
     private LettuceConnectionFactory factory(int port) {
-        LettuceClientConfiguration client = LettuceClientConfiguration.builder().commandTimeout(COMMAND_TIMEOUT)
+        return factory(port, COMMAND_TIMEOUT);
+    }
+
+    private LettuceConnectionFactory factory(int port, Duration commandTimeout) {
+        LettuceClientConfiguration client = LettuceClientConfiguration.builder().commandTimeout(commandTimeout)
                 .clientOptions(ClientOptions.builder()
                         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT)).build())
+                        .timeoutOptions(TimeoutOptions.enabled(commandTimeout)).build())
                 .build();
         LettuceConnectionFactory connections = new LettuceConnectionFactory(
                 new RedisStandaloneConfiguration(RealRedis.HOST, port), client);
