@@ -1,6 +1,5 @@
 package dev.llmsse.provider;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -9,7 +8,6 @@ import dev.llmsse.chat.StreamEvent;
 import dev.llmsse.provider.wire.DecodeLimits;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
 
@@ -34,20 +32,18 @@ public abstract class HttpChatProvider implements ChatProvider {
     }
 
     private final String id;
-    private final Endpoint endpoint;
     private final List<String> models;
     private final WireFormat<?> wire;
-    private final WebClient client;
+    private final UpstreamPost upstream;
     private final DecodeLimits limits;
 
     /** @param models the allow-list; null or empty passes any model name through */
     protected HttpChatProvider(String id, Endpoint endpoint, List<String> models, WireFormat<?> wire,
             UpstreamHttp http) {
         this.id = id;
-        this.endpoint = endpoint;
         this.models = models == null ? List.of() : List.copyOf(models);
         this.wire = wire;
-        this.client = http.client(endpoint.baseUrl());
+        this.upstream = http.post(id, endpoint, wire.accept());
         this.limits = http.limits();
     }
 
@@ -63,10 +59,7 @@ public abstract class HttpChatProvider implements ChatProvider {
 
     @Override
     public final Flux<StreamEvent> stream(ChatRequest request) {
-        WebClient.RequestBodySpec post = client.post()
-                .uri(endpoint.path(), Collections.singletonMap("model", request.model()))
-                .headers(endpoint.headers());
-        return wire.decode(Relay.post(id, post, wire.accept(), body(request)), limits);
+        return wire.decode(upstream.post(request.model(), WireJson.bytes(body(request))), limits);
     }
 
     /** The provider's JSON body for {@code request}. */

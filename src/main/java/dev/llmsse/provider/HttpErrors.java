@@ -12,13 +12,9 @@ import dev.llmsse.trace.RequestTrace;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.PrematureCloseException;
+import reactor.util.context.ContextView;
 
 /**
  * Maps HTTP and transport failures at the adapter edge into typed {@link ProviderException}s.
@@ -35,16 +31,15 @@ public final class HttpErrors {
     private HttpErrors() {
     }
 
-    /** For {@code retrieve().onStatus(HttpStatusCode::isError, …)}: drains the body, maps the status. */
-    public static Mono<ProviderException> fromResponse(String provider, ClientResponse response) {
-        HttpStatusCode status = response.statusCode();
-        Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
-        return Mono.deferContextual(context -> {
-            try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
-                LOG.warn("provider {} answered HTTP {}", provider, status.value());
-            }
-            return response.releaseBody().then(Mono.fromSupplier(() -> fromStatus(status.value(), retryAfter)));
-        });
+    /**
+     * The typed error for an error status the provider answered; logs the status (and nothing of the body,
+     * which is drained unread) with the client request's trace and id from {@code context}.
+     */
+    static ProviderException fromStatus(String provider, int status, String retryAfter, ContextView context) {
+        try (RequestTrace.LogScope scope = RequestTrace.logScope(context)) {
+            LOG.warn("provider {} answered HTTP {}", provider, status);
+        }
+        return fromStatus(status, retryAfter(retryAfter));
     }
 
     /** The typed error for an upstream status code. */
@@ -78,13 +73,13 @@ public final class HttpErrors {
         if (error instanceof ProviderException) {
             return error;
         }
-        // Spring wraps failures while reading a 200 body ("200 OK from POST …, but response failed with
-        // cause …"), so the transport cause is looked up along the chain.
+        // the transport cause is looked up along the chain: a failure before the response head comes wrapped
+        // in an UpstreamRequestException
         if (hasCause(error, PrematureCloseException.class)) {
             return new ProviderException("truncated", "the provider closed the connection before the answer ended",
                     true);
         }
-        if (error instanceof WebClientRequestException || hasCause(error, IOException.class)) {
+        if (error instanceof UpstreamRequestException || hasCause(error, IOException.class)) {
             String message = hasCause(error, ConnectException.class)
                     ? "the provider could not be reached" : "the connection to the provider failed";
             return new ProviderException("upstream_unavailable", message, true);
@@ -101,9 +96,8 @@ public final class HttpErrors {
         return false;
     }
 
-    /** {@code Retry-After} as seconds or an HTTP date; null when absent, unreadable or absurd. */
-    static Duration retryAfter(HttpHeaders headers) {
-        String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+    /** A {@code Retry-After} value as seconds or an HTTP date; null when absent, unreadable or absurd. */
+    static Duration retryAfter(String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -6,20 +6,15 @@ import java.util.function.Supplier;
 import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
 
-import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
-import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import tools.jackson.databind.JsonNode;
-
 /**
- * The one streaming recipe every adapter follows: send the request, map HTTP errors at the edge, decode the
- * body, map items to domain events, and emit {@code Done} only once the body has been read to its end.
+ * The one streaming recipe every adapter follows, once {@link UpstreamPost} has sent the request and mapped
+ * HTTP errors at the edge: decode the body, map items to domain events, and emit {@code Done} only once the
+ * body has been read to its end.
  *
  * <p>Why read to the end instead of stopping at the terminator ({@code [DONE]}, {@code message_stop}):
  * cancelling a response before its last empty chunk makes Reactor Netty close the connection instead of
@@ -30,21 +25,6 @@ import tools.jackson.databind.JsonNode;
 public final class Relay {
 
     private Relay() {
-    }
-
-    /**
-     * The raw body of a streaming JSON POST: {@code request} carries the URI and the provider's own headers
-     * (its key, its API version), {@code body} goes as JSON, and {@code accept} asks for an event stream or
-     * NDJSON; HTTP error statuses become {@link ProviderException}s.
-     */
-    public static Flux<DataBuffer> post(String provider, WebClient.RequestBodySpec request, MediaType accept,
-            JsonNode body) {
-        return request.contentType(MediaType.APPLICATION_JSON)
-                .accept(accept)
-                .bodyValue(WireJson.bytes(body))
-                .retrieve()
-                .onStatus(HttpStatusCode::isError, response -> HttpErrors.fromResponse(provider, response))
-                .bodyToFlux(DataBuffer.class);
     }
 
     /** Sets {@code name} unless {@code value} is blank: a provider configured without a key sends none. */

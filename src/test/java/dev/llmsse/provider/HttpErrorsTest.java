@@ -7,18 +7,18 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpHeaders;
 
 class HttpErrorsTest {
 
     @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
-        assertThat(HttpErrors.retryAfter(headers("12"))).isEqualTo(Duration.ofSeconds(12));
+        assertThat(HttpErrors.retryAfter("12")).isEqualTo(Duration.ofSeconds(12));
         String inAMinute = ZonedDateTime.now().plusSeconds(60).format(DateTimeFormatter.RFC_1123_DATE_TIME);
-        assertThat(HttpErrors.retryAfter(headers(inAMinute))).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
-        assertThat(HttpErrors.retryAfter(headers("soon"))).isNull();
-        assertThat(HttpErrors.retryAfter(new HttpHeaders())).isNull();
-        assertThat(HttpErrors.retryAfter(headers("99999999"))).isEqualTo(Duration.ofHours(1));
+        assertThat(HttpErrors.retryAfter(inAMinute)).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
+        assertThat(HttpErrors.retryAfter("soon")).isNull();
+        assertThat(HttpErrors.retryAfter((String) null)).isNull();
+        assertThat(HttpErrors.retryAfter(" ")).isNull();
+        assertThat(HttpErrors.retryAfter("99999999")).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
@@ -27,11 +27,5 @@ class HttpErrorsTest {
         assertThat(HttpErrors.fromStatus(408, null).retryable()).isTrue();
         assertThat(HttpErrors.fromStatus(422, null).code()).isEqualTo("bad_request");
         assertThat(HttpErrors.fromStatus(429, Duration.ofSeconds(3)).retryAfter()).isEqualTo(Duration.ofSeconds(3));
-    }
-
-    private static HttpHeaders headers(String retryAfter) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, retryAfter);
-        return headers;
     }
 }
