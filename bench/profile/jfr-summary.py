@@ -11,7 +11,7 @@ import collections, html, re, subprocess, sys
 
 # Kinds of work, checked in this order against every frame of a sample (the first that matches wins).
 KINDS = [
-    ('generation start: the provider request built and sent (WebClient, observation, pool)',
+    ('generation start: the provider request built and sent (HttpClient, observation, pool)',
      'dev.llmsse.stream.Generation.attach'),
     ('new request: HTTP parsing, filters, security, controller, upstream call set-up',
      'HttpServerOperations.handleDefaultHttpRequest'),
