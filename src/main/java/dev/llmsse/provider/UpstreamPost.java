@@ -44,8 +44,10 @@ final class UpstreamPost {
 
     private final String provider;
     private final HttpClient client;
-    private final String baseUrl;
     private final String pathTemplate;
+    /** The URI up to the model, and after it; null after when the path names no model (the URI is whole). */
+    private final String uriBeforeModel;
+    private final String uriAfterModel;
     private final String clientName;
     private final ObservationRegistry observations;
 
@@ -53,15 +55,17 @@ final class UpstreamPost {
             ObservationRegistry observations) {
         this.provider = provider;
         this.client = client;
-        this.baseUrl = baseUrl;
         this.pathTemplate = pathTemplate;
+        int at = pathTemplate.indexOf(MODEL);
+        this.uriBeforeModel = baseUrl + (at < 0 ? pathTemplate : pathTemplate.substring(0, at));
+        this.uriAfterModel = at < 0 ? null : pathTemplate.substring(at + MODEL.length());
         this.clientName = clientName(baseUrl);
         this.observations = observations;
     }
 
     /** Posts {@code body} for {@code model}; the response body as it arrives, or a typed error. */
     Flux<DataBuffer> post(String model, byte[] body) {
-        String uri = baseUrl + path(model);
+        String uri = uri(model);
         return Flux.deferContextual(context -> {
             UpstreamCall call = UpstreamCall.start(observations, parent(context), pathTemplate, clientName, uri);
             String requestId = RequestTrace.requestId(context);
@@ -93,14 +97,10 @@ final class UpstreamPost {
         });
     }
 
-    private String path(String model) {
-        int at = pathTemplate.indexOf(MODEL);
-        if (at < 0) {
-            return pathTemplate;
-        }
+    private String uri(String model) {
         // as WebClient's URI template did: the model is one path segment, every reserved character encoded
-        return pathTemplate.substring(0, at) + UriUtils.encode(model, StandardCharsets.UTF_8)
-                + pathTemplate.substring(at + MODEL.length());
+        return uriAfterModel == null ? uriBeforeModel
+                : uriBeforeModel + UriUtils.encode(model, StandardCharsets.UTF_8) + uriAfterModel;
     }
 
     private static Observation parent(ContextView context) {
