@@ -115,6 +115,7 @@ public final class Report {
                 latencySection("ea", "(e/a) redis store: 1 stream, 200 tokens × 5 ms", 1.0, 1.0);
                 latencySection("eb", "(e/b) redis store: " + meta.getOrDefault("streams.b", "1000")
                         + " concurrent streams, 100 tokens × 20 ms", 5.0, 5.0);
+                redisAgainstMemory();
             }
         }
         if (starvedRows > 0) {
@@ -126,6 +127,21 @@ public final class Report {
         line("Raw results (JSON per scenario and target) of this run: `" + meta.getOrDefault("rawDir", dir.toString())
                 + "`.");
         return out.toString();
+    }
+
+    /** Issue 14's (e): redis mode's (b) against memory mode's (b), the gateway's rows of this run. */
+    private void redisAgainstMemory() throws Exception {
+        JsonNode redis = load("eb").get("gateway");
+        JsonNode memory = load("b").get("gateway");
+        if (redis == null || memory == null) {
+            return;
+        }
+        double rate = ratio(redis.path("measure").path("tokenEventsPerSecond").asDouble(),
+                memory.path("measure").path("tokenEventsPerSecond").asDouble());
+        line(String.format(Locale.ROOT, "Redis mode: ev/s vs memory mode's (b) **%.1f%%** (target ≥ 80%%: %s); "
+                + "CPU µs / event %s against %s.", rate * 100, verdict(rate >= 0.8), cpuPerEvent(redis),
+                cpuPerEvent(memory)));
+        line("");
     }
 
     private void latencySection(String id, String title, double ttftTargetMs, double gapTargetMs) throws Exception {
