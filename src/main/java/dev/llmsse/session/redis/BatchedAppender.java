@@ -29,8 +29,9 @@ import reactor.core.scheduler.Scheduler;
  * the batch it falls in.</li>
  * <li>A batch that fails is not dropped, or the shared log would have a gap that a follower would read past:
  * it is sent again with whatever was queued since, after a backoff ({@link #FIRST_BACKOFF} doubling up to
- * {@link #MAX_BACKOFF}). The writer must skip events the log already holds, because a batch that timed out
- * may have been stored all the same. So followers see every event once, in order, whatever fails.</li>
+ * {@link #MAX_BACKOFF}). The writer is told that it is a retry and must then skip events the log already
+ * holds, because a batch that timed out may have been stored all the same. So followers see every event once,
+ * in order, whatever fails.</li>
  * <li>An outage is logged once, when the first batch fails, and once when a batch gets through again; not
  * per retry. After failing for {@code patience} without a break it gives up: what is queued and whatever
  * comes later is dropped, logged once. Followers on other replicas then end {@code interrupted} when the
@@ -46,10 +47,13 @@ final class BatchedAppender {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchedAppender.class);
 
-    /** Stores one batch, in order; may be handed events already stored by an earlier try, and skips them. */
+    /**
+     * Stores one batch, in order. A first try follows a batch known to be stored, so the log ends right before
+     * it; a {@code retry} may be handed events already stored by an earlier try, and must skip them.
+     */
     @FunctionalInterface
     interface Writer {
-        Mono<Void> write(List<LoggedEvent> batch);
+        Mono<Void> write(List<LoggedEvent> batch, boolean retry);
     }
 
     private final String id;
@@ -107,13 +111,14 @@ final class BatchedAppender {
             queued.clear();
             return;
         }
+        boolean retry = !unsent.isEmpty();
         List<LoggedEvent> batch = nextBatch();
         if (batch.isEmpty()) {
             return;
         }
         inFlight = true;
         // The writer's errors and its throws alike settle the batch; the subscriber has no other error path.
-        Mono.defer(() -> writer.write(batch)).subscribe(null, error -> failed(batch, error), () -> written());
+        Mono.defer(() -> writer.write(batch, retry)).subscribe(null, error -> failed(batch, error), () -> written());
     }
 
     /** What failed last time first, then what was queued, up to the bounds; at least one event if any. */

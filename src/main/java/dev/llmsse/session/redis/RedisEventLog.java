@@ -21,7 +21,8 @@ import reactor.core.scheduler.Scheduler;
 /**
  * A generation's log as a Redis Stream whose entry ids are {@code <seq>-0}, so that "after
  * {@code Last-Event-ID}" is a plain range read. The owner appends in the background, in order, in batches
- * ({@link BatchedAppender}): one script call per batch (append, keep alive, notify once); followers wake on
+ * ({@link BatchedAppender}), the batches of all generations together ({@link CoalescedAppends}: one script call
+ * appends, keeps alive and notifies once per log); followers wake on
  * the notification, or on a poll as a safety net, and read the range after the last event they delivered.
  */
 final class RedisEventLog implements EventLog {
@@ -36,7 +37,7 @@ final class RedisEventLog implements EventLog {
     private final Scheduler timer;
     private final BatchedAppender appender;
 
-    RedisEventLog(String id, RedisKeys keys, ReactiveStringRedisTemplate redis,
+    RedisEventLog(String id, RedisKeys keys, ReactiveStringRedisTemplate redis, CoalescedAppends appends,
             RedisChannels notifications, RedisStoreSettings settings, Scheduler timer) {
         this.id = id;
         this.keys = keys;
@@ -45,29 +46,12 @@ final class RedisEventLog implements EventLog {
         this.settings = settings;
         this.timer = timer;
         // Retried for as long as a resume may ask for these events.
-        this.appender = new BatchedAppender(id, this::write, timer, settings.retention());
+        this.appender = new BatchedAppender(id, (batch, retry) -> appends.write(id, batch, retry), timer, settings.retention());
     }
 
     @Override
     public void append(LoggedEvent event) {
         appender.append(event);
-    }
-
-    /** One round trip for the whole batch: one script call, one notification. */
-    private Mono<Void> write(List<LoggedEvent> batch) {
-        boolean ends = batch.get(batch.size() - 1).terminal();
-        Duration ttl = ends ? settings.retention() : settings.runningTtl();
-        List<String> args = new ArrayList<>(3 + 4 * batch.size());
-        args.add(Long.toString(ttl.toMillis()));
-        args.add(Integer.toString(settings.maxStreamLength()));
-        args.add(keys.appended(id));
-        for (LoggedEvent event : batch) {
-            args.add(Long.toString(event.seq()));
-            args.add(event.event() == null ? "" : event.event());
-            args.add(event.data());
-            args.add(event.terminal() ? "1" : "0");
-        }
-        return redis.execute(RedisScripts.APPEND, List.of(keys.log(id)), args).then();
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.llmsse.session.redis;
 
+import java.util.List;
+
 import org.springframework.data.redis.core.script.RedisScript;
 
 /** The Lua scripts that make multi-key steps atomic and cost one round trip each. */
@@ -31,28 +33,46 @@ final class RedisScripts {
             """, Long.class);
 
     /**
-     * Appends a batch of events with the stream ids {@code <seq>-0}, skipping those the log already holds (a
-     * retried batch may have been stored by a try that timed out), keeps the log alive, and notifies followers
-     * once with the last seq. KEYS: log. ARGV: ttl ms, max length, channel, then per event: seq, event, data,
-     * terminal (1/0). Returns how many events it added.
+     * Appends batches of events to several logs in one call ({@link CoalescedAppends}), each with the stream ids
+     * {@code <seq>-0}; keeps each log alive and notifies its followers once with its last seq. KEYS: the logs.
+     * ARGV: per log, ttl ms, max length, channel, retry (1/0), the number of events n, then n times seq, event,
+     * data, terminal. A retry skips the events its log already holds (the try that failed may have stored them
+     * all the same); a first try follows a stored batch and writes at once, without that read: were its log
+     * ahead of it all the same, {@code XADD} refuses an id at or below the log's last, the part fails, and its
+     * retry skips. Each log's part runs under {@code pcall}, so that one log's error (that, or a key of the
+     * wrong type) fails only that log's part. Returns per log, as a string, how many events it added, or
+     * {@code !} and the error.
      */
-    static final RedisScript<Long> APPEND = RedisScript.of("""
-            local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)[1]
-            local last = top and tonumber(string.match(top[1], '^%d+')) or 0
-            local added = 0
-            for i = 4, #ARGV, 4 do
-              local seq = tonumber(ARGV[i])
-              if seq > last then
-                redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], ARGV[i] .. '-0',
-                           'e', ARGV[i + 1], 'd', ARGV[i + 2], 't', ARGV[i + 3])
-                last = seq
-                added = added + 1
+    @SuppressWarnings("rawtypes")
+    static final RedisScript<List> APPEND_MANY = RedisScript.of("""
+            local function append(log, a)
+              local ttl, maxlen, channel, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 4])
+              local last = 0
+              if ARGV[a + 3] == '1' then
+                local top = redis.call('XREVRANGE', log, '+', '-', 'COUNT', 1)[1]
+                last = top and tonumber(string.match(top[1], '^%d+')) or 0
               end
+              local added, newest = 0, nil
+              for i = a + 5, a + 4 + 4 * n, 4 do
+                if tonumber(ARGV[i]) > last then
+                  redis.call('XADD', log, 'MAXLEN', '~', maxlen, ARGV[i] .. '-0',
+                             'e', ARGV[i + 1], 'd', ARGV[i + 2], 't', ARGV[i + 3])
+                  added, newest = added + 1, ARGV[i]
+                end
+              end
+              redis.call('PEXPIRE', log, ttl)
+              if added > 0 then redis.call('PUBLISH', channel, newest) end
+              return added
             end
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            if added > 0 then redis.call('PUBLISH', ARGV[3], last) end
-            return added
-            """, Long.class);
+            local results = {}
+            local a = 1
+            for k = 1, #KEYS do
+              local ok, added = pcall(append, KEYS[k], a)
+              results[k] = ok and tostring(added) or ('!' .. tostring(added and (added.err or added) or 'error'))
+              a = a + 5 + 4 * tonumber(ARGV[a + 4])
+            end
+            return results
+            """, List.class);
 
     /** Counts a remote subscriber out; tells the owner when it was the last. KEYS: counter. ARGV: channel, id. */
     static final RedisScript<Long> LEAVE = RedisScript.of("""

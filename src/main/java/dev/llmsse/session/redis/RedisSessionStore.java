@@ -27,10 +27,17 @@ public final class RedisSessionStore implements SessionStore {
 
     RedisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
             RedisKeys keys, RedisStoreSettings settings, Scheduler timer) {
+        this(redis, notifications, keys, settings, timer, true);
+    }
+
+    /** @param acrossGenerations whether one script call may append to several logs (not on a Redis Cluster) */
+    RedisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
+            RedisKeys keys, RedisStoreSettings settings, Scheduler timer, boolean acrossGenerations) {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
-        this.logs = id -> new RedisEventLog(id, keys, redis, notifications, settings, timer);
+        CoalescedAppends appends = new CoalescedAppends(CoalescedAppends.Script.on(redis), keys, settings, acrossGenerations);
+        this.logs = id -> new RedisEventLog(id, keys, redis, appends, notifications, settings, timer);
     }
 
     @Override

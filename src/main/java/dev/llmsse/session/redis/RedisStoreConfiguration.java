@@ -16,6 +16,7 @@ import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBui
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 import reactor.core.scheduler.Schedulers;
@@ -79,8 +80,10 @@ class RedisStoreConfiguration {
 
     @Bean
     SessionStore redisSessionStore(ReactiveStringRedisTemplate redis, RedisChannels notifications,
-            RedisKeys keys, RedisStoreSettings settings) {
-        return new RedisSessionStore(redis, notifications, keys, settings, Schedulers.parallel());
+            RedisKeys keys, RedisStoreSettings settings, ReactiveRedisConnectionFactory connections) {
+        // A cluster runs a script only on keys of one slot: one generation's keys share one, two generations' not.
+        boolean cluster = connections instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+        return new RedisSessionStore(redis, notifications, keys, settings, Schedulers.parallel(), !cluster);
     }
 
     @Bean

@@ -118,11 +118,13 @@ class BatchedAppenderTest {
 
         appendRange(13, 13);
         assertThat(writer.seqsOfBatches().get(4)).as("later batches go out as before").containsExactly(13L);
+        assertThat(writer.batches).extracting(Batch::retry).as("only what follows a failure is a retry")
+                .containsExactly(false, false, true, true, false);
     }
 
     @Test
     void aWriterThatThrowsCountsAsAFailedBatch() {
-        BatchedAppender throwing = new BatchedAppender("g2", batch -> {
+        BatchedAppender throwing = new BatchedAppender("g2", (batch, retry) -> {
             throw new IllegalStateException("no connection");
         }, time, PATIENCE);
 
@@ -163,7 +165,7 @@ class BatchedAppenderTest {
     }
 
     /** A batch handed to the writer, and the signal that settles it. */
-    private record Batch(List<LoggedEvent> events, Sinks.Empty<Void> outcome) {
+    private record Batch(List<LoggedEvent> events, boolean retry, Sinks.Empty<Void> outcome) {
     }
 
     /** Holds every batch until the test completes or fails it. */
@@ -173,8 +175,8 @@ class BatchedAppenderTest {
         private final List<Long> written = new ArrayList<>();
 
         @Override
-        public Mono<Void> write(List<LoggedEvent> events) {
-            Batch batch = new Batch(List.copyOf(events), Sinks.empty());
+        public Mono<Void> write(List<LoggedEvent> events, boolean retry) {
+            Batch batch = new Batch(List.copyOf(events), retry, Sinks.empty());
             batches.add(batch);
             return batch.outcome().asMono().doOnSuccess(done -> events.forEach(event -> written.add(event.seq())));
         }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,8 @@ import org.springframework.data.domain.Range;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.stream.RecordId;
+import org.springframework.data.redis.connection.stream.StreamRecords;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
@@ -93,6 +96,69 @@ class RedisEventLogTest {
     }
 
     @Test
+    void batchesOfSeveralGenerationsAppendedWhileACallIsInFlightAreAllStoredAndNotifiedOncePerLog() {
+        List<String> others = List.of(id + "-b", id + "-c", id + "-d");
+        others.forEach(this::listenForNotifications);
+        RedisSessionStore store = store(proxy.port(), IN_FLIGHT_TIMEOUT);
+        proxy.stallOn("EVALSHA");
+        store.log(id).append(token(1));
+        // The first call is held at the proxy; the other generations' batches wait for it, then share a call.
+        for (String other : others) {
+            RedisEventLog log = (RedisEventLog) store.log(other);
+            appendTokens(log, 1, 50);
+            log.append(done(51));
+        }
+        proxy.resume();
+
+        // Each generation's first event went out in one call after the held one, the rest in the call after that.
+        await().atMost(10, TimeUnit.SECONDS).until(() -> notified.size() == 2 * others.size());
+        assertThat(notified).containsExactlyInAnyOrder("1", "1", "1", "51", "51", "51");
+        for (String other : others) {
+            assertThat(readAll(other)).containsExactlyElementsOf(LongStream.rangeClosed(1, 51).boxed().toList());
+        }
+    }
+
+    @Test
+    void aFirstTryThatFindsItsLogAheadOfItFailsAndItsRetrySkipsWhatTheLogHolds(CapturedOutput output) {
+        // A first try does not read the log's end: were the log ahead all the same, XADD refuses the ids.
+        for (long seq = 1; seq <= 5; seq++) {
+            direct.opsForStream().add(StreamRecords.string(Map.of("e", "", "d", "stored", "t", "0"))
+                    .withStreamKey(keys.log(id)).withId(RecordId.of(seq, 0))).block(Duration.ofSeconds(5));
+        }
+        RedisEventLog log = (RedisEventLog) store(RealRedis.PORT).log(id);
+        appendTokens(log, 1, 7);
+        log.append(done(8));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> readAll().size() == 8);
+        assertThat(readAll()).containsExactlyElementsOf(LongStream.rangeClosed(1, 8).boxed().toList());
+        assertThat(direct.<String, String>opsForStream().range(keys.log(id), Range.unbounded())
+                .map(record -> record.getValue().get("d")).collectList().block(Duration.ofSeconds(5)))
+                .as("what the log held is kept, not written again").startsWith("stored", "stored", "stored",
+                        "stored", "stored")
+                .endsWith("{\"done\":true}");
+        assertThat(output.getOut()).contains("could not mirror generation " + id).contains("equal or smaller");
+    }
+
+    @Test
+    void aLogThatCannotBeWrittenFailsOnlyItsOwnGenerationsBatches(CapturedOutput output) {
+        String broken = id + "-broken";
+        direct.opsForValue().set(keys.log(broken), "not a stream", Duration.ofMinutes(1)).block(Duration.ofSeconds(5));
+        RedisSessionStore store = store(RealRedis.PORT);
+        RedisEventLog healthy = (RedisEventLog) store.log(id);
+        RedisEventLog wrongType = (RedisEventLog) store.log(broken);
+        for (long seq = 1; seq <= 100; seq++) {
+            wrongType.append(token(seq));
+            healthy.append(token(seq));
+        }
+        healthy.append(done(101));
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> readAll().size() == 101);
+        assertThat(readAll()).containsExactlyElementsOf(LongStream.rangeClosed(1, 101).boxed().toList());
+        assertThat(output.getOut()).contains("could not mirror generation " + broken)
+                .contains("WRONGTYPE").doesNotContain("could not mirror generation " + id + " ");
+    }
+
+    @Test
     void aBatchThatTimedOutButWasStoredIsNotStoredTwiceWhenItGoesOutAgain(CapturedOutput output) {
         RedisEventLog log = (RedisEventLog) viaProxy.log(id);
         proxy.stallOn("EVALSHA");
@@ -127,17 +193,26 @@ class RedisEventLogTest {
     }
 
     private void listenForNotifications() {
+        listenForNotifications(id);
+    }
+
+    private void listenForNotifications(String generation) {
         LettuceConnectionFactory connections = factory(RealRedis.PORT);
         ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(connections);
         resources.add(container::destroy);
-        Disposable listening = container.receiveLater(ChannelTopic.of(keys.appended(id))).block(Duration.ofSeconds(5))
+        Disposable listening = container.receiveLater(ChannelTopic.of(keys.appended(generation)))
+                .block(Duration.ofSeconds(5))
                 .map(message -> message.getMessage()).subscribe(notified::add);
         resources.add(listening::dispose);
     }
 
     /** The seqs the log holds, straight from the stream. */
     private List<Long> readAll() {
-        return direct.<String, String>opsForStream().range(keys.log(id), Range.unbounded())
+        return readAll(id);
+    }
+
+    private List<Long> readAll(String generation) {
+        return direct.<String, String>opsForStream().range(keys.log(generation), Range.unbounded())
                 .map(record -> record.getId().getTimestamp()).collectList().block(Duration.ofSeconds(5));
     }
 
