@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmsse.session.LoggedEvent;
 
@@ -61,8 +60,7 @@ final class BatchedAppender {
     private final Scheduler timer;
     private final Duration patience;
     private final Queue<LoggedEvent> queued = new ConcurrentLinkedQueue<>();
-    /** Serializes {@link #drain}: whoever raises it from 0 runs the loop, others leave it a turn to take. */
-    private final AtomicInteger drainTurns = new AtomicInteger();
+    private final SerialLoop drain = new SerialLoop(this::sendUnlessInFlight);
     /** Set by the drain loop when it sends a batch, cleared once that batch is settled (written, or retried). */
     private volatile boolean inFlight;
     private volatile boolean gaveUp;
@@ -78,7 +76,7 @@ final class BatchedAppender {
     void append(LoggedEvent event) {
         if (!gaveUp) {
             queued.offer(event);
-            drain();
+            drain.signal();
         }
     }
 
@@ -93,17 +91,10 @@ final class BatchedAppender {
         this.patience = patience;
     }
 
-    private void drain() {
-        if (drainTurns.getAndIncrement() != 0) {
-            return;
+    private void sendUnlessInFlight() {
+        if (!inFlight) {
+            sendNext();
         }
-        int turns = 1;
-        do {
-            if (!inFlight) {
-                sendNext();
-            }
-            turns = drainTurns.addAndGet(-turns);
-        } while (turns != 0);
     }
 
     private void sendNext() {
@@ -179,6 +170,6 @@ final class BatchedAppender {
 
     private void settle() {
         inFlight = false;
-        drain();
+        drain.signal();
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.llmsse.session.LoggedEvent;
 
@@ -23,7 +22,8 @@ import reactor.core.publisher.MonoSink;
  *
  * <p>What {@link BatchedAppender} promises per generation still holds: its batch completes or fails on its
  * own (the script runs each generation's part under {@code pcall}, so one log's error fails only that
- * generation's batch), and it has one batch in flight. On a Redis Cluster one call may only touch one slot, so
+ * generation's batch), and it has one batch in flight, so the queue here holds at most one batch per live
+ * generation and needs no bound of its own. On a Redis Cluster one call may only touch one slot, so
  * there ({@code acrossGenerations=false}) each batch is its own call, sent at once, as before.
  */
 final class CoalescedAppends {
@@ -48,8 +48,7 @@ final class CoalescedAppends {
     private final RedisStoreSettings settings;
     private final boolean acrossGenerations;
     private final Queue<Submitted> submitted = new ConcurrentLinkedQueue<>();
-    /** Serializes {@link #drain}: whoever raises it from 0 runs the loop, others leave it a turn to take. */
-    private final AtomicInteger drainTurns = new AtomicInteger();
+    private final SerialLoop drain = new SerialLoop(this::sendWhatIsDue);
     private volatile boolean inFlight;
 
     CoalescedAppends(Script script, RedisKeys keys, RedisStoreSettings settings,
@@ -67,23 +66,16 @@ final class CoalescedAppends {
     Mono<Void> write(String id, List<LoggedEvent> batch, boolean retry) {
         return Mono.create(sink -> {
             submitted.offer(new Submitted(id, batch, retry, sink));
-            drain();
+            drain.signal();
         });
     }
 
-    private void drain() {
-        if (drainTurns.getAndIncrement() != 0) {
-            return;
+    private void sendWhatIsDue() {
+        if (!acrossGenerations) {
+            sendEachAlone();
+        } else if (!inFlight) {
+            sendNext();
         }
-        int turns = 1;
-        do {
-            if (!acrossGenerations) {
-                sendEachAlone();
-            } else if (!inFlight) {
-                sendNext();
-            }
-            turns = drainTurns.addAndGet(-turns);
-        } while (turns != 0);
     }
 
     private void sendEachAlone() {
@@ -172,7 +164,7 @@ final class CoalescedAppends {
 
     private void settle() {
         inFlight = false;
-        drain();
+        drain.signal();
     }
 
     private record Submitted(String id, List<LoggedEvent> batch, boolean retry, MonoSink<Void> sink) {
