@@ -31,6 +31,15 @@ public interface SessionStore {
      */
     Mono<Boolean> claim(String id, String owner, Duration lease);
 
+    /**
+     * {@link #create} then {@link #claim} for a session that is new, so that nobody else can have claimed it:
+     * the one-step stream, whose record and claim must be stored before its client holds an event id. A shared
+     * store does both in one round trip.
+     */
+    default Mono<Boolean> createClaimed(SessionRecord record, Duration ttl, String owner, Duration lease) {
+        return create(record, ttl).then(claim(record.id(), owner, lease));
+    }
+
     /** Extends the owner's lease; false if the lease was lost (expired or taken). */
     Mono<Boolean> renew(String id, String owner, Duration lease);
 

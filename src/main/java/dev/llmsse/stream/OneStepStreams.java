@@ -75,8 +75,7 @@ final class OneStepStreams {
             throw full;
         }
         gate.started(record);
-        Mono<Void> registration = store.create(record, sessionTtl)
-                .then(store.claim(record.id(), ownership.replica(), ownership.lease()))
+        Mono<Void> registration = store.createClaimed(record, sessionTtl, ownership.replica(), ownership.lease())
                 .doOnNext(claimed -> sharing.keepOwnership(generation))
                 .then();
         Attachment.Frames attachment = (Attachment.Frames) attachments.local(generation, 0, false);

@@ -90,6 +90,18 @@ public abstract class SessionStoreContract {
     }
 
     @Test
+    public void aSessionCreatedClaimedIsFoundOwnedAndNobodyElseCanClaimIt() {
+        SessionRecord record = record();
+
+        assertThat(store().createClaimed(record, LONG, "owner", LEASE).block()).isTrue();
+
+        assertThat(store().find(record.id()).block()).isEqualTo(record);
+        assertThat(store().owned(record.id()).block()).isTrue();
+        assertThat(store().claim(record.id(), "other", LEASE).block()).isFalse();
+        assertThat(store().renew(record.id(), "owner", LEASE).block()).isTrue();
+    }
+
+    @Test
     public void anUnknownSessionCannotBeClaimed() {
         assertThat(store().claim(record().id(), "replica", LEASE).block()).isFalse();
     }

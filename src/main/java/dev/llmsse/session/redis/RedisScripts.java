@@ -25,6 +25,20 @@ final class RedisScripts {
             return 0
             """, Long.class);
 
+    /**
+     * Saves a new session and claims it, as a {@code SET} of the record and {@link #CLAIM} would, in one call.
+     * KEYS: session, claimed, lease. ARGV: record, session ttl ms, owner, lease ms, claimed ttl ms.
+     */
+    static final RedisScript<Long> CREATE_CLAIMED = RedisScript.of("""
+            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+            if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[5]) then
+              redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
+              redis.call('PEXPIRE', KEYS[1], ARGV[5])
+              return 1
+            end
+            return 0
+            """, Long.class);
+
     /** Extends the owner's lease. KEYS: claimed, lease. ARGV: owner, lease ms. */
     static final RedisScript<Long> RENEW = RedisScript.of("""
             if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end

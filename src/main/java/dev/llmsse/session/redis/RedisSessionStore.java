@@ -68,6 +68,18 @@ public final class RedisSessionStore implements SessionStore {
                 .onErrorMap(RedisSessionStore::unavailable);
     }
 
+    /** One script instead of a {@code SET} and the claim's script: a round trip less before a one-step stream starts. */
+    @Override
+    public Mono<Boolean> createClaimed(SessionRecord record, Duration ttl, String owner, Duration lease) {
+        List<String> args = List.of(JSON.writeValueAsString(record), Long.toString(ttl.toMillis()), owner,
+                Long.toString(lease.toMillis()), Long.toString(settings.runningTtl().toMillis()));
+        return redis.execute(RedisScripts.CREATE_CLAIMED,
+                        List.of(keys.session(record.id()), keys.claimed(record.id()), keys.lease(record.id())), args)
+                .next()
+                .map(claimed -> claimed == 1L)
+                .onErrorMap(RedisSessionStore::unavailable);
+    }
+
     @Override
     public Mono<Boolean> renew(String id, String owner, Duration lease) {
         return redis.execute(RedisScripts.RENEW, List.of(keys.claimed(id), keys.lease(id)),
