@@ -10,12 +10,7 @@ final class RedisScripts {
     private RedisScripts() {
     }
 
-    /**
-     * Claims a generation for its first attach only. KEYS: claimed, lease, session. ARGV: owner, lease ms,
-     * claimed ttl ms. The claimed marker outlives the lease, so that a finished generation whose lease
-     * expired is never started a second time.
-     */
-    static final RedisScript<Long> CLAIM = RedisScript.of("""
+    private static final String CLAIM_SOURCE = """
             if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
             if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[3]) then
               redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
@@ -23,21 +18,21 @@ final class RedisScripts {
               return 1
             end
             return 0
-            """, Long.class);
+            """;
 
     /**
-     * Saves a new session and claims it, as a {@code SET} of the record and {@link #CLAIM} would, in one call.
-     * KEYS: session, claimed, lease. ARGV: record, session ttl ms, owner, lease ms, claimed ttl ms.
+     * Claims a generation for its first attach only. KEYS: claimed, lease, session. ARGV: owner, lease ms,
+     * claimed ttl ms. The claimed marker outlives the lease, so that a finished generation whose lease
+     * expired is never started a second time.
      */
-    static final RedisScript<Long> CREATE_CLAIMED = RedisScript.of("""
-            redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-            if redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', ARGV[5]) then
-              redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[4])
-              redis.call('PEXPIRE', KEYS[1], ARGV[5])
-              return 1
-            end
-            return 0
-            """, Long.class);
+    static final RedisScript<Long> CLAIM = RedisScript.of(CLAIM_SOURCE, Long.class);
+
+    /**
+     * Saves a new session, then claims it as {@link #CLAIM} does, in one call. KEYS: claimed, lease, session.
+     * ARGV: owner, lease ms, claimed ttl ms (as {@link #CLAIM}), then the record and its ttl ms.
+     */
+    static final RedisScript<Long> CREATE_CLAIMED = RedisScript.of(
+            "redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])\n" + CLAIM_SOURCE, Long.class);
 
     /** Extends the owner's lease. KEYS: claimed, lease. ARGV: owner, lease ms. */
     static final RedisScript<Long> RENEW = RedisScript.of("""

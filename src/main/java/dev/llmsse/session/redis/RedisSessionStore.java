@@ -71,10 +71,12 @@ public final class RedisSessionStore implements SessionStore {
     /** One script instead of a {@code SET} and the claim's script: a round trip less before a one-step stream starts. */
     @Override
     public Mono<Boolean> createClaimed(SessionRecord record, Duration ttl, String owner, Duration lease) {
-        List<String> args = List.of(JSON.writeValueAsString(record), Long.toString(ttl.toMillis()), owner,
-                Long.toString(lease.toMillis()), Long.toString(settings.runningTtl().toMillis()));
-        return redis.execute(RedisScripts.CREATE_CLAIMED,
-                        List.of(keys.session(record.id()), keys.claimed(record.id()), keys.lease(record.id())), args)
+        String id = record.id();
+        List<String> args = List.of(owner, Long.toString(lease.toMillis()),
+                Long.toString(settings.runningTtl().toMillis()), JSON.writeValueAsString(record),
+                Long.toString(ttl.toMillis()));
+        return redis.execute(RedisScripts.CREATE_CLAIMED, List.of(keys.claimed(id), keys.lease(id), keys.session(id)),
+                        args)
                 .next()
                 .map(claimed -> claimed == 1L)
                 .onErrorMap(RedisSessionStore::unavailable);
