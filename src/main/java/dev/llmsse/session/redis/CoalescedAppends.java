@@ -32,14 +32,15 @@ final class CoalescedAppends {
     static final int MAX_EVENTS = 2048;
     static final int MAX_CHARS = 1024 * 1024;
 
-    /** Runs {@link RedisScripts#APPEND_MANY} on these logs with these arguments; its replies, as Spring reads them. */
+    /** Runs {@link RedisScripts#APPEND_MANY} on these logs with these arguments; its reply per log, in order. */
     @FunctionalInterface
     interface Script {
-        Mono<List<Object>> run(List<String> logs, List<String> args);
+        Mono<List<?>> run(List<String> logs, List<String> args);
 
+        /** Spring emits the script's table as one list. */
         static Script on(ReactiveStringRedisTemplate redis) {
-            return (logs, args) -> redis.execute(RedisScripts.APPEND_MANY, logs, args).<Object>map(reply -> reply)
-                    .collectList();
+            return (logs, args) -> redis.execute(RedisScripts.APPEND_MANY, logs, args).<List<?>>map(reply -> reply)
+                    .next();
         }
     }
 
@@ -149,8 +150,7 @@ final class CoalescedAppends {
     }
 
     /** The script answers per log: how many events it added, or {@code !} and the error of that log's part. */
-    private static void settleEach(List<Submitted> call, List<Object> results) {
-        List<?> perLog = results.size() == 1 && results.get(0) instanceof List<?> nested ? nested : results;
+    private static void settleEach(List<Submitted> call, List<?> perLog) {
         for (int index = 0; index < call.size(); index++) {
             Object result = index < perLog.size() ? perLog.get(index) : null;
             MonoSink<Void> sink = call.get(index).sink();

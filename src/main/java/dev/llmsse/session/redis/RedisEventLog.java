@@ -1,8 +1,6 @@
 package dev.llmsse.session.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,7 +44,8 @@ final class RedisEventLog implements EventLog {
         this.settings = settings;
         this.timer = timer;
         // Retried for as long as a resume may ask for these events.
-        this.appender = new BatchedAppender(id, (batch, retry) -> appends.write(id, batch, retry), timer, settings.retention());
+        this.appender = new BatchedAppender(id, (batch, retry) -> appends.write(id, batch, retry), timer,
+                settings.retention());
     }
 
     @Override

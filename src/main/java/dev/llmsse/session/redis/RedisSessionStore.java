@@ -36,7 +36,8 @@ public final class RedisSessionStore implements SessionStore {
         this.redis = redis;
         this.keys = keys;
         this.settings = settings;
-        CoalescedAppends appends = new CoalescedAppends(CoalescedAppends.Script.on(redis), keys, settings, acrossGenerations);
+        CoalescedAppends appends = new CoalescedAppends(CoalescedAppends.Script.on(redis), keys, settings,
+                acrossGenerations);
         this.logs = id -> new RedisEventLog(id, keys, redis, appends, notifications, settings, timer);
     }
 

@@ -134,20 +134,20 @@ class CoalescedAppendsTest {
     /** Records every call and leaves it in flight until the test answers it. */
     private static final class HeldScript implements CoalescedAppends.Script {
 
-        record Call(List<String> logs, List<String> args, Sinks.One<List<Object>> reply) {
+        record Call(List<String> logs, List<String> args, Sinks.One<List<?>> reply) {
         }
 
         final List<Call> calls = new CopyOnWriteArrayList<>();
 
         @Override
-        public Mono<List<Object>> run(List<String> logs, List<String> args) {
-            Sinks.One<List<Object>> reply = Sinks.one();
+        public Mono<List<?>> run(List<String> logs, List<String> args) {
+            Sinks.One<List<?>> reply = Sinks.one();
             calls.add(new Call(List.copyOf(logs), List.copyOf(args), reply));
             return reply.asMono();
         }
 
         void answer(int index, String... perLog) {
-            calls.get(index).reply().tryEmitValue(List.of(List.of((Object[]) perLog))).orThrow();
+            calls.get(index).reply().tryEmitValue(List.of(perLog)).orThrow();
         }
 
         void fail(int index, Throwable error) {
