@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay to a real server that a test can cut (every connection closed, new ones refused) and restore
@@ -28,6 +29,7 @@ public final class CuttableTcpProxy implements AutoCloseable {
     private final Object gate = new Object();
     private volatile boolean stalled;
     private volatile byte[] stallTrigger;
+    private final AtomicInteger holding = new AtomicInteger();
 
     public CuttableTcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -110,9 +112,8 @@ public final class CuttableTcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    byte[] trigger = stallTrigger;
-                    if (request && trigger != null && contains(buffer, read, trigger)) {
-                        stalled = true;
+                    if (request) {
+                        stallIfTriggered(buffer, read);
                     }
                     awaitNotStalled();
                     out.write(buffer, 0, read);
@@ -129,14 +130,36 @@ public final class CuttableTcpProxy implements AutoCloseable {
         pump.start();
     }
 
+    /**
+     * Under the gate, as {@link #resume()} is: a check that read the trigger before a resume must not stall after
+     * it (that race held a Redis command for good in a loaded CI run, its bytes reaching the proxy as the test
+     * resumed).
+     */
+    private void stallIfTriggered(byte[] buffer, int length) {
+        synchronized (gate) {
+            byte[] trigger = stallTrigger;
+            if (trigger != null && contains(buffer, length, trigger)) {
+                stalled = true;
+            }
+        }
+    }
+
+    /** Whether some bytes are held now: a stall has begun and a relay waits on it. */
+    public boolean holding() {
+        return holding.get() > 0;
+    }
+
     private void awaitNotStalled() throws IOException {
         synchronized (gate) {
             while (stalled) {
                 try {
+                    holding.incrementAndGet();
                     gate.wait();
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while stalled", interrupted);
+                } finally {
+                    holding.decrementAndGet();
                 }
             }
         }

@@ -86,6 +86,7 @@ class RedisEventLogTest {
         proxy.stallOn("EVALSHA");
         log.append(token(1));
         // The first batch is held at the proxy: every later event waits for it, then all go in one batch.
+        await().atMost(10, TimeUnit.SECONDS).until(proxy::holding);
         appendTokens(log, 2, 200);
         log.append(done(201));
         proxy.resume();
@@ -103,6 +104,7 @@ class RedisEventLogTest {
         proxy.stallOn("EVALSHA");
         store.log(id).append(token(1));
         // The first call is held at the proxy; the other generations' batches wait for it, then share a call.
+        await().atMost(10, TimeUnit.SECONDS).until(proxy::holding);
         for (String other : others) {
             RedisEventLog log = (RedisEventLog) store.log(other);
             appendTokens(log, 1, 50);
