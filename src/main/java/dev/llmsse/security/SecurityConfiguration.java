@@ -62,6 +62,11 @@ class SecurityConfiguration {
     @Bean
     SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, GatewayProperties properties) {
         GatewayProperties.Auth auth = properties.auth();
+        CorsPolicy cors = corsPolicy(properties.cors());
+        if (auth.mode() == AuthMode.NONE) {
+            // Every request permitted: the default headers and the CORS policy are all the chain has to do.
+            return new OpenChain(cors);
+        }
         ServerAuthenticationEntryPoint unauthorized = (exchange, error) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized",
@@ -80,10 +85,7 @@ class SecurityConfiguration {
                 .headers(headers -> headers.cache(ServerHttpSecurity.HeaderSpec.CacheSpec::disable))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized)
                         .accessDeniedHandler(forbidden));
-        cors(http, properties.cors());
-        if (auth.mode() == AuthMode.NONE) {
-            return http.authorizeExchange(exchanges -> exchanges.anyExchange().permitAll()).build();
-        }
+        http.cors(ServerHttpSecurity.CorsSpec::disable).addFilterAt(cors, SecurityWebFiltersOrder.CORS);
         http.authorizeExchange(exchanges -> exchanges
                 .pathMatchers(HttpMethod.OPTIONS).permitAll()
                 .pathMatchers(OPERATIONS).permitAll()
@@ -135,11 +137,9 @@ class SecurityConfiguration {
     }
 
     /** Cross-origin calls only from the configured origins; with none configured, a foreign preflight gets 403. */
-    private static void cors(ServerHttpSecurity http, GatewayProperties.Cors settings) {
-        http.cors(ServerHttpSecurity.CorsSpec::disable);
+    private static CorsPolicy corsPolicy(GatewayProperties.Cors settings) {
         if (settings.allowedOrigins().isEmpty()) {
-            http.addFilterAt(new CorsPolicy(null), SecurityWebFiltersOrder.CORS);
-            return;
+            return new CorsPolicy(null);
         }
         CorsConfiguration cors = new CorsConfiguration();
         cors.setAllowedOrigins(settings.allowedOrigins());
@@ -157,6 +157,6 @@ class SecurityConfiguration {
         CorsConfiguration openAi = new CorsConfiguration(cors);
         openAi.setAllowedHeaders(List.of(CorsConfiguration.ALL));
         source.registerCorsConfiguration("/v1/**", openAi);
-        http.addFilterAt(new CorsPolicy(source), SecurityWebFiltersOrder.CORS);
+        return new CorsPolicy(source);
     }
 }

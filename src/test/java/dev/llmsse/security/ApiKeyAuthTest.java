@@ -63,6 +63,17 @@ class ApiKeyAuthTest {
         assertThat(ApiKeys.hex(ALICE)).isEqualTo("0264b8205526ceea6fff4c7d3d3b6cf383d579553a931736819eb39ec6dd9a04");
     }
 
+    /** The full chain of the keyed modes sends the headers {@code auth.mode=none}'s light chain sends. */
+    @Test
+    void everyRouteSendsTheDefaultSecurityHeadersWithKeys() {
+        Map<String, String> alice = Map.of("X-API-Key", ALICE);
+        SecurityHeaders.assertPresent("models", SecurityHeaders.get(port, "/api/models", Map.of()));
+        SecurityHeaders.assertPresent("stream", SecurityHeaders.get(port, "/api/llm?prompt=hi&model=echo/echo", alice));
+        SecurityHeaders.assertPresent("unauthorized", SecurityHeaders.get(port, "/api/llm?prompt=hi", Map.of()));
+        SecurityHeaders.assertPresent("bad request", SecurityHeaders.post(port, "/api/sessions", "{", alice));
+        SecurityHeaders.assertPresent("page", SecurityHeaders.get(port, "/", Map.of()));
+    }
+
     @Test
     void missingWrongAndRevokedKeysGet401ProblemJson() {
         assertUnauthorized(post("/api/sessions", "{\"prompt\":\"hi\"}", Map.of()));

@@ -67,6 +67,23 @@ class CorsTest {
                 .getAccessControlAllowHeaders()).noneMatch("x-stainless-os"::equalsIgnoreCase);
     }
 
+    /** auth.mode=none: the light chain ({@link OpenChain}) sends the same headers the full chain does. */
+    @Test
+    void everyRouteSendsTheDefaultSecurityHeadersWithoutAuth() {
+        Map<String, String> none = Map.of();
+        SecurityHeaders.assertPresent("models", SecurityHeaders.get(port, "/api/models", none));
+        SecurityHeaders.assertPresent("stream", SecurityHeaders.get(port, "/api/llm?prompt=hi&model=echo/echo", none));
+        SecurityHeaders.assertPresent("door", SecurityHeaders.post(port, "/v1/chat/completions",
+                "{\"model\":\"echo/echo\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                none));
+        SecurityHeaders.assertPresent("bad request", SecurityHeaders.post(port, "/api/sessions", "{", none));
+        SecurityHeaders.assertPresent("not found", SecurityHeaders.get(port, "/api/nothing-here", none));
+        SecurityHeaders.assertPresent("page", SecurityHeaders.get(port, "/", none));
+        SecurityHeaders.assertPresent("cross-origin", SecurityHeaders.get(port, "/api/models",
+                Map.of(HttpHeaders.ORIGIN, "https://chat.example.com")));
+        SecurityHeaders.assertPresent("refused preflight", preflight("https://evil.example.net").getHeaders());
+    }
+
     @Test
     void credentialsWithAWildcardOriginStopTheStartup() {
         Map<String, String> wildcard = Map.of("gateway.cors.allowed-origins", "*",
