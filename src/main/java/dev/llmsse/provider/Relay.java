@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import dev.llmsse.chat.ProviderException;
 import dev.llmsse.chat.StreamEvent;
+import dev.llmsse.provider.wire.ChunkDecoding;
 
 import org.springframework.http.HttpHeaders;
 
@@ -54,9 +55,9 @@ public final class Relay {
         return Flux.defer(() -> {
             EventMapper<T> mapper = mappers.get();
             ToolCallCheck tools = new ToolCallCheck();
-            return items.concatMapIterable(mapper::map)
+            return items.concatMapIterable(mapper::map, ChunkDecoding.PREFETCH)
                     .concatWith(Mono.fromCallable(mapper::finish))
-                    .concatMapIterable(tools::check)
+                    .concatMapIterable(tools::check, ChunkDecoding.PREFETCH)
                     .onErrorResume(failure -> Flux.fromIterable(tools.cutOff()).concatWith(Flux.error(failure)));
         }).onErrorMap(HttpErrors::fromTransport);
     }

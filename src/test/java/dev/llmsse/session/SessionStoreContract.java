@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import dev.llmsse.chat.ChatMessage;
 import dev.llmsse.chat.ChatRequest;
@@ -142,6 +143,20 @@ public abstract class SessionStoreContract {
 
         StepVerifier.create(store().log(id).follow(7))
                 .expectNext(token(8), token(9), done(10))
+                .expectComplete()
+                .verify(Duration.ofSeconds(10));
+    }
+
+    /** A long log spans several blocks of the in-memory replay buffer: a late reader crosses them in order. */
+    @Test
+    public void aLateReaderFromTheMiddleOfALongLogGetsTheRestInOrder() {
+        String id = record().id();
+        EventLog writer = store().log(id);
+        IntStream.rangeClosed(1, 99).forEach(seq -> writer.append(token(seq)));
+        writer.append(done(100));
+
+        StepVerifier.create(store().log(id).follow(30).map(LoggedEvent::seq).collectList())
+                .assertNext(seqs -> assertThat(seqs).isEqualTo(LongStream.rangeClosed(31, 100).boxed().toList()))
                 .expectComplete()
                 .verify(Duration.ofSeconds(10));
     }

@@ -17,7 +17,15 @@ import reactor.core.publisher.Flux;
  * restores the subscriber context's ThreadLocals (the request's observation, hence a tracing scope) around
  * every {@code handle} signal, which cost 4.7% of the gateway's CPU at 1,000 streams (bench/profile.sh).
  */
-final class ChunkDecoding {
+public final class ChunkDecoding {
+
+    /**
+     * The prefetch of the per-stream {@code concatMapIterable} steps of a provider's stream. Reactor's default,
+     * 256, gives each of them a queue of 256 slots (about 1 KB) that a live stream holds for its whole life,
+     * though a stream's items arrive one every few milliseconds and are consumed at once; 32 still lets a burst
+     * of chunks through without asking for more, at an eighth of the memory (issue 14: memory per stream).
+     */
+    public static final int PREFETCH = 32;
 
     /** Parses a body's bytes chunk by chunk; one per subscription. */
     interface Parser<T> extends ChunkReader.Sink {
@@ -46,7 +54,7 @@ final class ChunkDecoding {
                     error = decodingFailed;
                 }
                 return failure.items(parser.drain(), error);
-            }).map(failure::relay);
+            }, PREFETCH).map(failure::relay);
         }).doOnDiscard(DataBuffer.class, DataBufferUtils::release);
     }
 }
