@@ -18,8 +18,6 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -48,18 +46,17 @@ class StreamController {
      * (and no {@code text/event-stream}) the whole answer as one JSON document instead.
      */
     @GetMapping("/api/llm")
-    Mono<ResponseEntity<?>> llm(@RequestParam(required = false) String prompt,
-            @RequestParam(required = false) String model,
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
-            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader,
-            @RequestHeader(name = HttpHeaders.ACCEPT, required = false) List<String> accept,
-            ServerWebExchange exchange) {
+    Mono<ResponseEntity<?>> llm(ServerWebExchange exchange) {
+        // Everything read up front, as bound arguments were: a header the firewall refuses is a 400 before any check.
+        String prompt = parameter(exchange, "prompt");
+        String model = parameter(exchange, "model");
+        String lastEventId = lastEventId(exchange);
+        boolean json = wantsJson(exchange.getRequest().getHeaders().get(HttpHeaders.ACCEPT));
         return callers.of(exchange).flatMap(caller -> {
             ChatRequests.Validated validated = ChatRequests.allowedFor(caller, requests.fromPrompt(prompt, model));
-            if (wantsJson(accept)) {
+            if (json) {
                 return answers.answer(validated.model(), validated.request(), caller.id()).map(ResponseEntity::ok);
             }
-            String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
             return streams.streamPrompt(validated.model(), validated.request(), lastEventId, caller.id())
                     .flatMap(attachment -> respond(attachment, exchange));
         });
@@ -82,11 +79,8 @@ class StreamController {
 
     /** Attaches to a session's generation; honours {@code Last-Event-ID}. */
     @GetMapping("/api/sessions/{id}/stream")
-    Mono<ResponseEntity<?>> sessionStream(@PathVariable String id,
-            @RequestParam(name = "lastEventId", required = false) String lastEventIdParam,
-            @RequestHeader(name = LAST_EVENT_ID, required = false) String lastEventIdHeader,
-            ServerWebExchange exchange) {
-        String lastEventId = lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParam;
+    Mono<ResponseEntity<?>> sessionStream(@PathVariable String id, ServerWebExchange exchange) {
+        String lastEventId = lastEventId(exchange);
         return owned(id, exchange).then(Mono.defer(() -> streams.attachSession(id, lastEventId)))
                 .flatMap(attachment -> respond(attachment, exchange));
     }
@@ -110,6 +104,22 @@ class StreamController {
                     : caller.owns(record.principal());
             return allowed ? Mono.<Void>empty() : Mono.error(new SessionNotFoundException());
         }));
+    }
+
+    /*
+     * The streaming routes read their query parameters and headers from the request rather than as
+     * @RequestParam / @RequestHeader arguments: WebFlux resolves each such argument through a Mono of its own and
+     * a data binder created for its conversion, on every stream start (five of them per GET /api/llm, and
+     * kept by the stream for its whole life; issue 14). A repeated parameter counts with its first value.
+     */
+    private static String parameter(ServerWebExchange exchange, String name) {
+        return exchange.getRequest().getQueryParams().getFirst(name);
+    }
+
+    /** The {@code Last-Event-ID} header, or else the {@code lastEventId} parameter (for a reconnect by URL). */
+    private static String lastEventId(ServerWebExchange exchange) {
+        String header = exchange.getRequest().getHeaders().getFirst(LAST_EVENT_ID);
+        return header != null ? header : parameter(exchange, "lastEventId");
     }
 
     private static Mono<ResponseEntity<?>> respond(Attachment attachment, ServerWebExchange exchange) {
