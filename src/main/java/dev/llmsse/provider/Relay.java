@@ -55,9 +55,9 @@ public final class Relay {
         return Flux.defer(() -> {
             EventMapper<T> mapper = mappers.get();
             ToolCallCheck tools = new ToolCallCheck();
-            return items.concatMapIterable(mapper::map, ChunkDecoding.PREFETCH)
+            return items.concatMapIterable(mapper::map, ChunkDecoding.IN_MEMORY_PREFETCH)
                     .concatWith(Mono.fromCallable(mapper::finish))
-                    .concatMapIterable(tools::check, ChunkDecoding.PREFETCH)
+                    .concatMapIterable(tools::check, ChunkDecoding.IN_MEMORY_PREFETCH)
                     .onErrorResume(failure -> Flux.fromIterable(tools.cutOff()).concatWith(Flux.error(failure)));
         }).onErrorMap(HttpErrors::fromTransport);
     }

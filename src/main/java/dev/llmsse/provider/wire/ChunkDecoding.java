@@ -20,12 +20,20 @@ import reactor.core.publisher.Flux;
 public final class ChunkDecoding {
 
     /**
-     * The prefetch of the per-stream {@code concatMapIterable} steps of a provider's stream. Reactor's default,
-     * 256, gives each of them a queue of 256 slots (about 1 KB) that a live stream holds for its whole life,
-     * though a stream's items arrive one every few milliseconds and are consumed at once; 32 still lets a burst
-     * of chunks through without asking for more, at an eighth of the memory (issue 14: memory per stream).
+     * The prefetch of the {@code concatMapIterable} step that reads a provider's body off the connection.
+     * Reactor's default, 256, gives it a queue of 256 slots (about 1 KB) that a live stream holds for its whole
+     * life, though its chunks arrive one every few milliseconds and are consumed at once; 32 still lets a burst
+     * of chunks through without asking the connection for more, at an eighth of the memory (issue 14: memory
+     * per stream).
      */
     public static final int PREFETCH = 32;
+
+    /**
+     * The prefetch of the steps after it, which map items already in memory: 1 asks for one item at a time,
+     * which costs a method call, and takes Reactor's one-slot queue instead of a padded array queue (about
+     * 570 bytes a step, for the stream's whole life).
+     */
+    public static final int IN_MEMORY_PREFETCH = 1;
 
     /** Parses a body's bytes chunk by chunk; one per subscription. */
     interface Parser<T> extends ChunkReader.Sink {
