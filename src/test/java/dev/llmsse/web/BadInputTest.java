@@ -291,6 +291,9 @@ class BadInputTest {
         assertThat(wrongMethod.get("status").asInt()).isEqualTo(405);
         problem(client.put().uri("/api/sessions").header(HttpHeaders.ACCEPT, accept).exchange(), 405,
                 "method_not_allowed");
+        // the one-step stream is a functional route (OneStepRoute): a wrong method is the same problem
+        problem(client.post().uri("/api/llm?prompt=hi").header(HttpHeaders.ACCEPT, accept).exchange(), 405,
+                "method_not_allowed");
     }
 
     private static WebTestClient client(int port) {
