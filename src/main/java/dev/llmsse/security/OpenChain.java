@@ -27,7 +27,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>The headers are the ones {@code ServerHttpSecurity}'s header spec writes by default, less
  * {@code Cache-Control} (disabled in every mode: streams set their own), through Spring Security's own writers;
- * {@code SecurityHeadersTest} checks that every mode sends the same ones.
+ * {@code CorsTest} and {@code ApiKeyAuthTest} check that every mode sends the same ones ({@code SecurityHeaders}).
  */
 final class OpenChain implements SecurityWebFilterChain {
 
