@@ -151,6 +151,25 @@ class OpenAiWireTest {
         assertThat(ours.headers().first("Content-Type")).isEqualTo("application/problem+json");
     }
 
+    /** The route reads its own body (a functional endpoint): what the annotated method's binding refused, it refuses. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        no Content-Type             |                                   | {"messages":[{"role":"user","content":"hi"}]} | 400 | unsupported_media_type
+        a malformed Content-Type    | application/                      | {"messages":[{"role":"user","content":"hi"}]} | 400 | unsupported_media_type
+        a JSON-like type            | application/merge-patch+json      | {"messages":[{"role":"user","content":"hi"}]} | 400 | unsupported_media_type
+        an empty body               | application/json                  |                                               | 400 | invalid_value
+        a JSON null                 | application/json                  | null                                          | 400 | invalid_value
+        a duplicate key             | application/json                  | {"model":"echo/echo","model":"echo/tiny","messages":[]} | 400 | bad_request
+        trailing tokens             | application/json                  | {"messages":[{"role":"user","content":"hi"}]} {} | 400 | bad_request
+        """)
+    void aBodyThatIsNotOneJsonRequestIsRefusedInOpenAisShape(String what, String contentType, String body,
+            int status, String code) throws IOException {
+        Request request = authorized(Request.post("/v1/chat/completions", utf8(body == null ? "" : body)));
+        Answer answer = exchange(contentType == null ? request : request.header("Content-Type", contentType));
+
+        assertOpenAiError(answer, status, code, null);
+    }
+
     @Test
     void theModelListIsOpenAndInOpenAisShape() throws IOException {
         JsonNode models = exchange(Request.get("/v1/models")).json();
