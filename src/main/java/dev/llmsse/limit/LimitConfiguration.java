@@ -13,6 +13,7 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -49,18 +50,22 @@ class LimitConfiguration {
         return new Limiter(properties, limitBuckets, slots, meters);
     }
 
+    /**
+     * Only with a request limit configured. A filter that only passed requests on would still cost every
+     * request a checkpoint that a stream keeps for its whole life (issue 14: memory per stream).
+     */
     @Bean
+    @ConditionalOnProperty(prefix = "gateway.limits", name = "requests-per-minute")
     OrderedFilter requestRateFilter(Limiter limiter, Callers callers) {
-        // Without a request limit, no per-request work at all.
-        return ordered(limiter.limitsRequests() ? new RequestRateFilter(limiter, callers)
-                : (exchange, chain) -> chain.filter(exchange), RequestRateFilter.ORDER);
+        return ordered(new RequestRateFilter(limiter, callers), RequestRateFilter.ORDER);
     }
 
+    /** Only with a cap configured, as the request limit. */
     @Bean
+    @ConditionalOnProperty(prefix = "gateway.limits", name = "connections-per-ip")
     OrderedFilter connectionCapFilter(GatewayProperties properties, ClientAddresses addresses, Limiter limiter) {
-        Integer cap = properties.limits().connectionsPerIp();
-        return ordered(cap == null ? (exchange, chain) -> chain.filter(exchange)
-                : new ConnectionCapFilter(cap, addresses, limiter), ConnectionCapFilter.ORDER);
+        return ordered(new ConnectionCapFilter(properties.limits().connectionsPerIp(), addresses, limiter),
+                ConnectionCapFilter.ORDER);
     }
 
     private static RedisClient nativeClient(ReactiveRedisConnectionFactory factory) {

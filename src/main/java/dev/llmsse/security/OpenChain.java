@@ -1,7 +1,5 @@
 package dev.llmsse.security;
 
-import java.util.List;
-
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.header.CompositeServerHttpHeadersWriter;
 import org.springframework.security.web.server.header.ContentTypeOptionsServerHttpHeadersWriter;
@@ -28,15 +26,20 @@ import reactor.core.publisher.Mono;
  * <p>The headers are the ones {@code ServerHttpSecurity}'s header spec writes by default, less
  * {@code Cache-Control} (disabled in every mode: streams set their own), through Spring Security's own writers;
  * {@code CorsTest} and {@code ApiKeyAuthTest} check that every mode sends the same ones ({@code SecurityHeaders}).
+ *
+ * <p>The two run as one web filter: Spring Security builds a {@code DefaultWebFilterChain} of the chain's filters
+ * on every request, with a link and a checkpoint per filter that a stream keeps for its whole life.
  */
 final class OpenChain implements SecurityWebFilterChain {
 
     private static final Mono<Boolean> EVERY_EXCHANGE = Mono.just(true);
 
-    private final List<WebFilter> filters;
+    private final Flux<WebFilter> filters;
 
     OpenChain(CorsPolicy cors) {
-        this.filters = List.of(new HttpHeaderWriterWebFilter(defaultHeaders()), cors);
+        HttpHeaderWriterWebFilter headers = new HttpHeaderWriterWebFilter(defaultHeaders());
+        WebFilter both = (exchange, chain) -> headers.filter(exchange, written -> cors.filter(written, chain));
+        this.filters = Flux.just(both);
     }
 
     private static ServerHttpHeadersWriter defaultHeaders() {
@@ -52,6 +55,6 @@ final class OpenChain implements SecurityWebFilterChain {
 
     @Override
     public Flux<WebFilter> getWebFilters() {
-        return Flux.fromIterable(filters);
+        return filters;
     }
 }

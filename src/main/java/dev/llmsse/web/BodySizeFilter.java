@@ -5,7 +5,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -19,8 +18,7 @@ import reactor.core.publisher.Mono;
  * carried images, and then {@link ChatRequests#requireBodyWithin} holds a request without them to
  * {@code max-body-bytes}.
  */
-@Component
-class BodySizeFilter implements WebFilter {
+final class BodySizeFilter implements WebFilter {
 
     static final String ATTRIBUTE = BodySizeFilter.class.getName() + ".bytes";
 

@@ -2,11 +2,8 @@ package dev.llmsse.web;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -20,9 +17,7 @@ import reactor.netty.http.server.HttpServerResponse;
  * our problem ("Status and headers already sent") and would log that as a 500 with a stack trace: a client
  * fault dressed as a server error (issue 18). Such an error ends here, logged at debug.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
-class ClientFaultFilter implements WebFilter {
+final class ClientFaultFilter implements WebFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientFaultFilter.class);
     // Where Reactor's default hook logs a dropped error.

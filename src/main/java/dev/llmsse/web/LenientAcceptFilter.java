@@ -2,13 +2,10 @@ package dev.llmsse.web;
 
 import java.util.List;
 
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -20,9 +17,7 @@ import reactor.core.publisher.Mono;
  * already does. Otherwise content negotiation fails on it twice: for the answer (an empty 406, or a 500 past
  * Spring's cap of 50 media types) and again for the problem document, which then goes out with no body.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 1)
-class LenientAcceptFilter implements WebFilter {
+final class LenientAcceptFilter implements WebFilter {
 
     // MimeTypeUtils.sortBySpecificity refuses longer lists.
     private static final int MAX_MEDIA_TYPES = 50;

@@ -5,9 +5,6 @@ import java.util.regex.Pattern;
 
 import dev.llmsse.trace.RequestTrace;
 
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -24,9 +21,7 @@ import reactor.core.publisher.Mono;
  * reads the attribute on every call). Spring's first line about a request ("HTTP GET …") comes before any
  * filter and keeps Reactor Netty's connection id.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestIdFilter implements WebFilter {
+final class RequestIdFilter implements WebFilter {
 
     static final String HEADER = RequestTrace.HEADER;
     static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
