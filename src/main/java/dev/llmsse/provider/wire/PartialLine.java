@@ -5,12 +5,15 @@ import java.util.Arrays;
 /**
  * The start of a line that a chunk ended in the middle of, held until the line's end arrives; bounded by
  * the line limit. Most lines lie within one chunk and never touch the buffer: they are handed over straight
- * from the chunk's bytes.
+ * from the chunk's bytes, and a stream whose chunks end on line ends never allocates the buffer (issue 14: memory
+ * per stream).
  */
 final class PartialLine {
 
     private final int maxBytes;
-    private byte[] bytes = new byte[256];
+    private static final int FIRST_SIZE = 256;
+
+    private byte[] bytes = new byte[0];
     private int length;
 
     PartialLine(int maxBytes) {
@@ -21,7 +24,7 @@ final class PartialLine {
     void append(byte[] src, int offset, int count) {
         checkFits(length + count);
         if (length + count > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.max(length + count, bytes.length * 2));
+            bytes = Arrays.copyOf(bytes, Math.max(length + count, Math.max(FIRST_SIZE, bytes.length * 2)));
         }
         System.arraycopy(src, offset, bytes, length, count);
         length += count;

@@ -32,6 +32,7 @@ final class SseParser {
     private static final byte[] ID = ascii("id");
     private static final byte[] RETRY = ascii("retry");
     private static final int BOM_DONE = -1;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final DecodeLimits limits;
     private final Listener listener;
@@ -41,8 +42,12 @@ final class SseParser {
     private boolean skipLf;
     private final PartialLine line;
     private final ChunkReader.Sink processLine = this::processLine;
-    private byte[] data = new byte[256];
+    // The data lines so far joined by LF: WHATWG's data buffer without the LF it appends after the last line.
+    // Held only while an event is being read; an event of one data line is copied once, into its own array,
+    // which becomes the payload (nothing is kept between events: issue 14, memory per stream).
+    private byte[] data = NO_BYTES;
     private int dataLength;
+    private boolean hasData;
     private String type;
     private String idBuffer;
     private String lastEventId;
@@ -156,16 +161,21 @@ final class SseParser {
     }
 
     private void appendData(byte[] buf, int offset, int length) {
-        int needed = dataLength + length + 1;
-        if (needed > limits.maxEventBytes()) {
+        int separator = hasData ? 1 : 0;
+        int needed = dataLength + separator + length;
+        // Counted as WHATWG's buffer, with the LF after this line
+        if (needed + 1 > limits.maxEventBytes()) {
             throw DecodeErrors.eventTooLarge(limits.maxEventBytes());
         }
         if (needed > data.length) {
-            data = Arrays.copyOf(data, Math.max(needed, data.length * 2));
+            data = Arrays.copyOf(data, hasData ? Math.max(needed, data.length * 2) : needed);
+        }
+        if (hasData) {
+            data[dataLength++] = LF;
         }
         System.arraycopy(buf, offset, data, dataLength, length);
         dataLength += length;
-        data[dataLength++] = LF;
+        hasData = true;
     }
 
     private void retry(byte[] buf, int offset, int length) {
@@ -184,18 +194,16 @@ final class SseParser {
 
     private void dispatch() {
         lastEventId = idBuffer;
-        if (dataLength == 0) {
+        if (!hasData) {
             type = null;
             return;
         }
-        // The data buffer ends with the LF appended after its last line; WHATWG drops exactly that one.
-        byte[] payload = Arrays.copyOf(data, dataLength - 1);
+        byte[] payload = dataLength == data.length ? data : Arrays.copyOf(data, dataLength);
         String eventType = type == null || type.isEmpty() ? "message" : type;
+        data = NO_BYTES;
         dataLength = 0;
+        hasData = false;
         type = null;
-        if (data.length > 64 * 1024) {
-            data = new byte[256]; // let one huge event's buffer go instead of keeping it for the stream's life
-        }
         listener.event(new SseEvent(eventType, payload, lastEventId));
     }
 

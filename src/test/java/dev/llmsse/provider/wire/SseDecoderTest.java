@@ -14,6 +14,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
@@ -66,6 +68,34 @@ class SseDecoderTest {
                 .expectErrorSatisfies(error -> assertThat(((ProviderException) error).code())
                         .isEqualTo("upstream_protocol"))
                 .verify();
+    }
+
+    /** The limit counts WHATWG's data buffer: every data line with the LF after it. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+        one line, 9 bytes       | data: 12345678\\n\\n              | true
+        one line, 10 bytes      | data: 123456789\\n\\n             | true
+        one line, 11 bytes      | data: 1234567890\\n\\n            | false
+        two lines, 10 bytes     | data: 1234\\ndata: 1234\\n\\n     | true
+        two lines, 11 bytes     | data: 1234\\ndata: 12345\\n\\n    | false
+        """)
+    void anEventIsRefusedOnlyPastTheLimitOnTheByte(String what, String wire, boolean accepted) {
+        Flux<DataBuffer> body = chunks(wire.replace("\\n", "\n"));
+        var decoded = StepVerifier.create(SseDecoder.decode(body, new DecodeLimits(100, 10)).map(SseEvent::text));
+        if (accepted) {
+            decoded.expectNextCount(1).verifyComplete();
+        } else {
+            decoded.expectError(ProviderException.class).verify();
+        }
+    }
+
+    /** One buffer per event, none kept between: the payload of each event is its own, whatever came after it. */
+    @Test
+    void eventsOfOneAndOfSeveralLinesAndEmptyDataKeepTheirOwnBytes() {
+        Flux<DataBuffer> body = chunks("data: first\n\ndata: a\ndata:\ndata: b\n\ndata:\n\n: x\n\ndata: last", "\n\n");
+        StepVerifier.create(SseDecoder.decode(body, DecodeLimits.DEFAULT).map(SseEvent::text))
+                .expectNext("first", "a\n\nb", "", "last")
+                .verifyComplete();
     }
 
     @Test
