@@ -34,12 +34,16 @@ final class OpenChain implements SecurityWebFilterChain {
 
     private static final Mono<Boolean> EVERY_EXCHANGE = Mono.just(true);
 
-    private final Flux<WebFilter> filters;
+    private final WebFilter filter;
 
     OpenChain(CorsPolicy cors) {
         HttpHeaderWriterWebFilter headers = new HttpHeaderWriterWebFilter(defaultHeaders());
-        WebFilter both = (exchange, chain) -> headers.filter(exchange, written -> cors.filter(written, chain));
-        this.filters = Flux.just(both);
+        this.filter = (exchange, chain) -> headers.filter(exchange, written -> cors.filter(written, chain));
+    }
+
+    /** The chain's one filter: the headers, then the CORS policy. */
+    WebFilter filter() {
+        return filter;
     }
 
     private static ServerHttpHeadersWriter defaultHeaders() {
@@ -55,6 +59,6 @@ final class OpenChain implements SecurityWebFilterChain {
 
     @Override
     public Flux<WebFilter> getWebFilters() {
-        return filters;
+        return Flux.just(filter);
     }
 }

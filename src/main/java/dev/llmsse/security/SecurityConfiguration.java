@@ -7,6 +7,7 @@ import dev.llmsse.config.GatewayProperties;
 import dev.llmsse.config.GatewayProperties.AuthMode;
 
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -33,7 +34,8 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
- * Client authentication per {@code gateway.auth.mode} (see {@code docs/security.md}). Stateless: no
+ * Client authentication for {@code gateway.auth.mode} {@code api-key} and {@code jwt} (see {@code docs/security.md};
+ * {@code none} is {@link OpenSecurityConfiguration}'s). Stateless: no
  * session cookie, no CSRF token (credentials are headers, never ambient), no saved requests.
  *
  * <p>Open in every mode: the chat page and its assets, {@code GET /api/models} and {@code GET /v1/models}, the
@@ -42,6 +44,7 @@ import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
  * needs a key or a token; the OpenAI-compatible door's clients send theirs as {@code Authorization: Bearer}.
  */
 @Configuration(proxyBeanMethods = false)
+@Conditional(AuthModeCondition.Secured.class)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
@@ -63,10 +66,6 @@ class SecurityConfiguration {
     SecurityWebFilterChain gatewaySecurity(ServerHttpSecurity http, GatewayProperties properties) {
         GatewayProperties.Auth auth = properties.auth();
         CorsPolicy cors = corsPolicy(properties.cors());
-        if (auth.mode() == AuthMode.NONE) {
-            // Every request permitted: the default headers and the CORS policy are all the chain has to do.
-            return new OpenChain(cors);
-        }
         ServerAuthenticationEntryPoint unauthorized = (exchange, error) -> {
             exchange.getResponse().getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
             return Problems.write(exchange, HttpStatus.UNAUTHORIZED, "unauthorized",
@@ -137,7 +136,7 @@ class SecurityConfiguration {
     }
 
     /** Cross-origin calls only from the configured origins; with none configured, a foreign preflight gets 403. */
-    private static CorsPolicy corsPolicy(GatewayProperties.Cors settings) {
+    static CorsPolicy corsPolicy(GatewayProperties.Cors settings) {
         if (settings.allowedOrigins().isEmpty()) {
             return new CorsPolicy(null);
         }
