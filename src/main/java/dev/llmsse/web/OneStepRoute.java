@@ -1,7 +1,6 @@
 package dev.llmsse.web;
 
 import java.util.List;
-import java.util.Set;
 
 import dev.llmsse.security.Callers;
 import dev.llmsse.stream.AnswerService;
@@ -15,12 +14,9 @@ import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ServerWebExchange;
 
 import reactor.core.publisher.Mono;
@@ -58,11 +54,7 @@ class OneStepRoute {
     /** GET only, as the mapping was; any other method is a 405 naming GET. */
     @Bean
     RouterFunction<ServerResponse> oneStepStream() {
-        return RouterFunctions.route()
-                .GET(PATH, this::handle)
-                .route(RequestPredicates.path(PATH), request -> Mono.error(
-                        new MethodNotAllowedException(request.method(), Set.of(HttpMethod.GET))))
-                .build();
+        return StreamRoutes.only(HttpMethod.GET, PATH, this::handle);
     }
 
     Mono<ServerResponse> handle(ServerRequest request) {

@@ -4,25 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.llmsse.stream.AnswerService;
 import dev.llmsse.stream.Attachment;
 import dev.llmsse.stream.StreamService;
 import dev.llmsse.web.ChatRequests;
 import dev.llmsse.web.EventStreamResponse;
+import dev.llmsse.web.StreamRoutes;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
-import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.MethodNotAllowedException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
@@ -62,11 +59,7 @@ class CompletionsRoute {
     /** POST only; any other method is a 405 naming POST. */
     @Bean
     RouterFunction<ServerResponse> chatCompletions() {
-        return RouterFunctions.route()
-                .POST(PATH, this::handle)
-                .route(RequestPredicates.path(PATH), request -> Mono.error(
-                        new MethodNotAllowedException(request.method(), Set.of(HttpMethod.POST))))
-                .build();
+        return StreamRoutes.only(HttpMethod.POST, PATH, this::handle);
     }
 
     /**
