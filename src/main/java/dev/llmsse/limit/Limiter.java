@@ -80,11 +80,6 @@ final class Limiter implements GenerationGate {
         }).build();
     }
 
-    /** Whether {@code requests-per-minute} is set. */
-    boolean limitsRequests() {
-        return requestBucket != null;
-    }
-
     /** Counts one API request of {@code principal}; errors with {@link RateLimitedException} past the limit. */
     Mono<Void> request(String principal) {
         if (requestBucket == null) {

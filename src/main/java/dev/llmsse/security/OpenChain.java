@@ -27,8 +27,8 @@ import reactor.core.publisher.Mono;
  * {@code Cache-Control} (disabled in every mode: streams set their own), through Spring Security's own writers;
  * {@code CorsTest} and {@code ApiKeyAuthTest} check that every mode sends the same ones ({@code SecurityHeaders}).
  *
- * <p>The two run as one web filter: Spring Security builds a {@code DefaultWebFilterChain} of the chain's filters
- * on every request, with a link and a checkpoint per filter that a stream keeps for its whole life.
+ * <p>The two run as one web filter ({@link #filter()}), which {@link OpenChainProxy} calls as it is: a chain of
+ * filters would cost every request a link and a checkpoint per filter, which a stream keeps for its whole life.
  */
 final class OpenChain implements SecurityWebFilterChain {
 
