@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.llmsse.support.NoAnswer;
 import dev.llmsse.support.ProbeProvider;
 import dev.llmsse.support.RawSseConnection;
 import dev.llmsse.support.SseFrames;
@@ -254,13 +255,15 @@ class ApiKeyAuthTest {
     }
 
     ResponseEntity<String> post(String path, String body, Map<String, String> headers) {
-        return client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
-                .headers(h -> headers.forEach(h::set)).bodyValue(body)
-                .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(20));
+        return NoAnswer.within(Duration.ofSeconds(20), "POST " + path + " " + headers.keySet(),
+                client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
+                        .headers(h -> headers.forEach(h::set)).bodyValue(body)
+                        .exchangeToMono(response -> response.toEntity(String.class)));
     }
 
     ResponseEntity<String> get(String path, Map<String, String> headers) {
-        return client.get().uri(path).headers(h -> headers.forEach(h::set))
-                .exchangeToMono(response -> response.toEntity(String.class)).block(Duration.ofSeconds(20));
+        return NoAnswer.within(Duration.ofSeconds(20), "GET " + path + " " + headers.keySet(),
+                client.get().uri(path).headers(h -> headers.forEach(h::set))
+                        .exchangeToMono(response -> response.toEntity(String.class)));
     }
 }
