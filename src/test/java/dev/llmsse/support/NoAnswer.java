@@ -17,10 +17,13 @@ public final class NoAnswer {
     private NoAnswer() {
     }
 
-    /** {@code answer}, or past {@code timeout} an {@link AssertionError} naming {@code request} and the threads. */
+    /**
+     * {@code answer}, or past {@code timeout} an {@link IllegalStateException} (what {@code block} throws as it is)
+     * naming {@code request} and the threads.
+     */
     public static <T> T within(Duration timeout, String request, Mono<T> answer) {
         return answer.timeout(timeout)
-                .onErrorMap(TimeoutException.class, late -> new AssertionError(
+                .onErrorMap(TimeoutException.class, late -> new IllegalStateException(
                         "no answer within " + timeout + " to " + request + "; the threads then:\n" + threads(), late))
                 .block();
     }

@@ -19,7 +19,7 @@ class NoAnswerTest {
     @Test
     void noAnswerNamesTheRequestAndShowsTheThreads() {
         assertThatThrownBy(() -> NoAnswer.within(Duration.ofMillis(50), "GET /x [Authorization]", Mono.never()))
-                .isInstanceOf(AssertionError.class)
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no answer within PT0.05S to GET /x [Authorization]")
                 .hasMessageContaining("the threads then:");
     }
