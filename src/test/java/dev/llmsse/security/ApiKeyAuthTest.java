@@ -6,18 +6,15 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.llmsse.support.NoAnswer;
-import dev.llmsse.support.ProbeProvider;
 import dev.llmsse.support.RawSseConnection;
 import dev.llmsse.support.SseFrames;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,16 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code gateway.auth.mode=api-key} over real sockets: keys as hashes, Bearer or X-API-Key, sessions bound
  * to the key that made them, per-key model allow-lists, and keys never echoed anywhere.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "gateway.auth.mode=api-key",
-        "gateway.auth.api-keys[0].name=alice",
-        "gateway.auth.api-keys[0].sha256=0264b8205526ceea6fff4c7d3d3b6cf383d579553a931736819eb39ec6dd9a04",
-        "gateway.auth.api-keys[1].name=bob",
-        "gateway.auth.api-keys[1].sha256=D54508C124109E1BBF7D7DFFD3AA872B9364DC9F0232CA9B32D74A42B570CD7D",
-        "gateway.auth.api-keys[1].models=echo/*",
-        "gateway.providers.echo.token-delay=1ms",
-        "gateway.stream.heartbeat=1s"})
-@Import(ProbeProvider.Config.class)
+@ApiKeyContext
 @ExtendWith(OutputCaptureExtension.class)
 class ApiKeyAuthTest {
 
