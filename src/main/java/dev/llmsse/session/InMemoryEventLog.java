@@ -6,7 +6,8 @@ import reactor.core.publisher.Sinks;
 
 /**
  * Event log held in this process. A replay sink keeps the events once and gives each reader its own
- * cursor into them, so a reader that lags costs an index, not a copy of the backlog.
+ * cursor into them, so a reader that lags costs an index, not a copy of the backlog. Each event is kept as
+ * one array ({@link CompactEvent}) and becomes a {@link LoggedEvent} again only on its way to a reader.
  */
 public final class InMemoryEventLog implements EventLog {
 
@@ -17,15 +18,27 @@ public final class InMemoryEventLog implements EventLog {
      */
     private static final int BLOCK = 32;
 
-    private final Sinks.Many<LoggedEvent> events = Sinks.many().replay().all(BLOCK);
+    private final Sinks.Many<byte[]> events = Sinks.many().replay().all(BLOCK);
     // The last seq and whether it ended the log, in one word (seq << 1 | ended): read together, and an append
     // allocates nothing for it.
     private volatile long last;
+    /** Written by the one appender, read by it (the byte budget) right after an append. */
+    private long heapBytes;
 
     @Override
     public void append(LoggedEvent event) {
-        // Appends are serialized by the caller, so a failed emission can only mean "already terminated".
-        events.tryEmitNext(event);
+        if ((last & 1) == 1) {
+            return;
+        }
+        // Positions are counted by the readers, not stored, so they must run from 1 without gaps.
+        long expected = (last >>> 1) + 1;
+        if (event.seq() != expected) {
+            throw new IllegalArgumentException("event " + event.seq() + " appended where " + expected + " was due");
+        }
+        byte[] compact = CompactEvent.encode(event);
+        heapBytes += CompactEvent.heapBytes(compact);
+        // Appends are serialized by the caller, and the log has not ended: the emission cannot fail.
+        events.tryEmitNext(compact);
         last = event.seq() << 1 | (event.terminal() ? 1 : 0);
         if (event.terminal()) {
             events.tryEmitComplete();
@@ -34,8 +47,9 @@ public final class InMemoryEventLog implements EventLog {
 
     @Override
     public Flux<LoggedEvent> follow(long afterSeq) {
-        Flux<LoggedEvent> all = events.asFlux();
-        return afterSeq <= 0 ? all : all.skipWhile(event -> event.seq() <= afterSeq);
+        long skipped = Math.max(0, afterSeq);
+        Flux<byte[]> all = skipped == 0 ? events.asFlux() : events.asFlux().skip(skipped);
+        return Flux.defer(() -> all.map(new Positions(skipped)::next));
     }
 
     @Override
@@ -44,5 +58,24 @@ public final class InMemoryEventLog implements EventLog {
             long now = last;
             return new Position(now >>> 1, (now & 1) == 1);
         });
+    }
+
+    /** What the kept events take on the heap, for the replica's byte budget. */
+    public long heapBytes() {
+        return heapBytes;
+    }
+
+    /** One reader's count of positions. */
+    private static final class Positions {
+
+        private long seq;
+
+        Positions(long before) {
+            this.seq = before;
+        }
+
+        LoggedEvent next(byte[] compact) {
+            return CompactEvent.decode(++seq, compact);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.llmsse.session.EventLog;
+import dev.llmsse.session.InMemoryEventLog;
 import dev.llmsse.session.LoggedEvent;
 
 import reactor.core.publisher.Flux;
@@ -13,14 +14,15 @@ import reactor.core.publisher.Mono;
 /**
  * {@code gateway.memory.event-log-budget}: one byte budget for the in-memory logs of every generation this
  * replica holds, running or retained for resume (issue 18). Each appended event is charged what it costs on
- * the heap (an estimate, {@link #cost}); a generation's charge is given back when the registry lets it go.
+ * the heap (what {@link InMemoryEventLog} measures, or else an estimate, {@link #cost}); a generation's
+ * charge is given back when the registry lets it go.
  * When the total passes the budget, {@link GenerationRegistry} evicts finished generations, oldest first,
  * and admits no new generation until it fits again. Running generations are never cut for it: what they
  * append after the budget is full is the most the total can exceed it by.
  */
 final class LogBudget {
 
-    // A LoggedEvent, its String and byte[] headers, and its node in the log's replay buffer.
+    // For a log that does not measure itself: a LoggedEvent, its String and byte[] headers, and its slot.
     private static final long EVENT_OVERHEAD = 80;
 
     private final long maxBytes;
@@ -43,8 +45,15 @@ final class LogBudget {
         return new EventLog() {
             @Override
             public void append(LoggedEvent event) {
-                log.append(event);
-                long cost = cost(event);
+                long cost;
+                if (log instanceof InMemoryEventLog measured) {
+                    long before = measured.heapBytes();
+                    log.append(event);
+                    cost = measured.heapBytes() - before;
+                } else {
+                    log.append(event);
+                    cost = cost(event);
+                }
                 mine.addAndGet(cost);
                 if (used.addAndGet(cost) > maxBytes) {
                     onOver.run();
@@ -85,7 +94,10 @@ final class LogBudget {
         return maxBytes;
     }
 
-    /** An upper estimate of an event's heap: two bytes per character (text outside Latin-1), plus overhead. */
+    /**
+     * For a log that does not measure itself, an upper estimate of an event's heap: two bytes per character
+     * (text outside Latin-1), plus overhead.
+     */
     static long cost(LoggedEvent event) {
         long chars = event.data().length() + (event.event() == null ? 0 : event.event().length());
         return EVENT_OVERHEAD + 2 * chars;
