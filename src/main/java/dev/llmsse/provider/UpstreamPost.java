@@ -12,6 +12,7 @@ import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccess
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
@@ -20,6 +21,7 @@ import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.util.context.ContextView;
 
 /**
@@ -67,12 +69,12 @@ final class UpstreamPost {
     Flux<DataBuffer> post(String model, byte[] body) {
         String uri = uri(model);
         return Flux.deferContextual(context -> {
-            UpstreamCall call = UpstreamCall.start(observations, parent(context), pathTemplate, clientName, uri);
+            UpstreamCall.Handle call = UpstreamCall.start(observations, parent(context), pathTemplate, clientName, uri);
             String requestId = RequestTrace.requestId(context);
             return client.post()
                     .uri(uri)
                     .send((request, out) -> {
-                        request.requestHeaders().add(call.getCarrier());
+                        request.requestHeaders().add(call.carrier());
                         if (requestId != null) {
                             request.header(RequestTrace.HEADER, requestId);
                         }
@@ -87,6 +89,7 @@ final class UpstreamPost {
                             return content.then(Mono.error(HttpErrors.fromStatus(provider, status, retryAfter,
                                     context)));
                         }
+                        forgetHeaders(response);
                         // Reactor Netty releases each buffer after onNext; the decoders release their own
                         return content.retain().<DataBuffer>map(BUFFERS::wrap);
                     })
@@ -95,6 +98,23 @@ final class UpstreamPost {
                     .onErrorMap(error -> !call.isAnswered() && !(error instanceof ProviderException),
                             UpstreamRequestException::new);
         });
+    }
+
+    /**
+     * Empties the request's and the response's header maps once the response's head is read: the connection
+     * keeps both for as long as the answer streams, minutes for a long one, and nothing reads them after this
+     * point but the keep-alive decision at the end, which reads the response's {@code Connection} (kept). A
+     * provider's response head is large (rate-limit, tracing and cookie headers: 1 to 3 KB on the heap), and the
+     * request's holds the API key (issue 14: memory per stream).
+     */
+    private static void forgetHeaders(HttpClientResponse response) {
+        HttpHeaders headers = response.responseHeaders();
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
+        headers.clear();
+        if (connection != null) {
+            headers.set(HttpHeaderNames.CONNECTION, connection);
+        }
+        response.requestHeaders().clear();
     }
 
     private String uri(String model) {
