@@ -8,6 +8,7 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.RequestReplySenderContext;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -70,16 +71,20 @@ final class UpstreamCall extends RequestReplySenderContext<HttpHeaders, Integer>
 
         private volatile UpstreamCall call;
         private volatile boolean answered;
-        private final HttpHeaders carrier;
+        private volatile HttpHeaders carrier;
 
         private Handle(UpstreamCall call) {
             this.call = call;
             this.carrier = call.getCarrier();
         }
 
-        /** The headers the tracer wrote for the request to copy ({@code traceparent}). */
+        /**
+         * The headers the tracer wrote for the request to copy ({@code traceparent}); none once the call ended
+         * (a request is only sent, or sent again on a fresh connection, before that).
+         */
         HttpHeaders carrier() {
-            return carrier;
+            HttpHeaders headers = carrier;
+            return headers == null ? EmptyHttpHeaders.INSTANCE : headers;
         }
 
         /** The response head arrived: the observation ends with its status. */
@@ -117,6 +122,7 @@ final class UpstreamCall extends RequestReplySenderContext<HttpHeaders, Integer>
         private UpstreamCall release() {
             UpstreamCall held = call;
             call = null;
+            carrier = null;
             return held;
         }
     }
