@@ -22,11 +22,12 @@ public final class ChunkDecoding {
     /**
      * The prefetch of the {@code concatMapIterable} step that reads a provider's body off the connection.
      * Reactor's default, 256, gives it a queue of 256 slots (about 1 KB) that a live stream holds for its whole
-     * life, though its chunks arrive one every few milliseconds and are consumed at once; 32 still lets a burst
-     * of chunks through without asking the connection for more, at an eighth of the memory (issue 14: memory
-     * per stream).
+     * life, and any prefetch above 1 a padded array queue (32: 570 bytes); 1 takes Reactor's one-slot queue.
+     * Asking for one chunk at a time costs nothing at the connection: a chunk's items are handled inside its
+     * {@code onNext}, which asks for the next one before it returns, so Reactor Netty's receiver always has
+     * demand when the next read comes and never stops reading for want of it (issue 14: memory per stream).
      */
-    public static final int PREFETCH = 32;
+    public static final int PREFETCH = 1;
 
     /**
      * The prefetch of the steps after it, which map items already in memory: 1 asks for one item at a time,
