@@ -4,6 +4,8 @@ import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -48,13 +50,13 @@ public final class InMemorySessionStore implements SessionStore {
             // through this timer, with its whole request (the prompt), until then. While the map keeps the entry,
             // the map holds it strongly.
             WeakReference<Entry> created = new WeakReference<>(entry);
-            // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-            Mono.delay(ttl, timer).subscribe(tick -> {
+            // A task on the timer, not Mono.delay, whose operator and subscriber a live session would keep too.
+            schedule(() -> {
                 Entry expired = created.get();
                 if (expired != null && expired.owner == null && entries.remove(id, expired)) {
                     logs.remove(id);
                 }
-            });
+            }, ttl);
         });
     }
 
@@ -103,10 +105,17 @@ public final class InMemorySessionStore implements SessionStore {
 
     @Override
     public Mono<Void> finished(String id, Duration retention) {
-        // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-        return Mono.fromRunnable(() -> Mono.delay(retention, timer).subscribe(tick -> {
+        return Mono.fromRunnable(() -> schedule(() -> {
             entries.remove(id);
             logs.remove(id);
-        }));
+        }, retention));
+    }
+
+    private void schedule(Runnable task, Duration delay) {
+        try {
+            timer.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The timer refuses tasks only once it is disposed, at shutdown: nothing is left to expire.
+        }
     }
 }

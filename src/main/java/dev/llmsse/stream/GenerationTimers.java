@@ -1,5 +1,8 @@
 package dev.llmsse.stream;
 
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -7,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 
 /**
@@ -32,8 +36,9 @@ final class GenerationTimers {
 
     /** The upstream starts: {@code overtime} runs at the duration cap, {@code silent} when it says nothing too long. */
     void start(Runnable overtime, Runnable silent) {
-        // No error handler: a delay only fails when its scheduler is disposed, at shutdown.
-        deadline = Mono.delay(settings.maxDuration(), settings.timer()).subscribe(tick -> overtime.run());
+        // A task on the timer, not Mono.delay: the delay's operator, its runnable and its subscriber would stay
+        // with the stream for its whole life (issue 14: memory per stream).
+        deadline = schedule(overtime, settings.maxDuration());
         idleWatch = new IdleWatch(settings.idleTimeout(), settings.timer(), silent);
     }
 
@@ -68,6 +73,15 @@ final class GenerationTimers {
         if (grace != null) {
             grace.dispose();
             grace = null;
+        }
+    }
+
+    private Disposable schedule(Runnable task, Duration delay) {
+        try {
+            return settings.timer().schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shuttingDown) {
+            // The timer refuses tasks only once it is disposed, at shutdown: nothing is left to time.
+            return Disposables.disposed();
         }
     }
 
