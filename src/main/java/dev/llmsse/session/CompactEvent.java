@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
  * reader counts it.
  *
  * <p>Why: a {@link LoggedEvent} kept as is costs three objects per event (the record, its String and the
- * String's array), about 90 bytes for a token's 16 bytes of JSON; this form is one array, about 40. Every
- * live stream holds its whole log, so this is a share of the memory per stream (issue 14) and of what a
- * retained answer costs.
+ * String's array), about 99 bytes with its slot for a token's 16 bytes of JSON; this form is one array, about
+ * 45. Every live stream holds its whole log, so this is a share of the memory per stream (issue 14) and of
+ * what a retained answer costs.
  */
 final class CompactEvent {
 
