@@ -12,8 +12,10 @@ import org.springframework.context.annotation.Import;
 
 /**
  * The api-key gateway that {@code ApiKeyAuthTest} and {@code SecurityObservationsTest} share: one declaration, so
- * the two cannot drift into two contexts. One more context in the suite made Spring's context cache close an older
- * one mid-run, and that shutdown disposed Reactor Netty's global connection pool under a running test.
+ * the two cannot drift into two contexts. {@code ApiKeyAuthTest} went unanswered twice in CI after
+ * {@code SecurityObservationsTest} had started a context of its own; why is not known (not Reactor Netty's global
+ * resources: every test context has loops of its own, {@code Replica}'s configuration being scanned into it), and
+ * {@code NoAnswer} records the threads if it comes back.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
