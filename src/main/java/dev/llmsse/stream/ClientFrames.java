@@ -13,7 +13,6 @@ import org.reactivestreams.Subscription;
 
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
-import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
@@ -68,41 +67,37 @@ final class ClientFrames extends Flux<SseFrame> {
                 AtomicIntegerFieldUpdater.newUpdater(Client.class, "wip");
         private static final AtomicLongFieldUpdater<Client> REQUESTED =
                 AtomicLongFieldUpdater.newUpdater(Client.class, "requested");
-        private static final AtomicLongFieldUpdater<Client> WAITING =
-                AtomicLongFieldUpdater.newUpdater(Client.class, "waiting");
         private static final AtomicIntegerFieldUpdater<Client> DONE =
                 AtomicIntegerFieldUpdater.newUpdater(Client.class, "done");
         private static final AtomicReferenceFieldUpdater<Client, Subscription> UPSTREAM =
                 AtomicReferenceFieldUpdater.newUpdater(Client.class, Subscription.class, "upstream");
-        private static final AtomicReferenceFieldUpdater<Client, Disposable> TICKS =
-                AtomicReferenceFieldUpdater.newUpdater(Client.class, Disposable.class, "ticks");
+        private static final AtomicReferenceFieldUpdater<Client, LoggedEvent> NEXT =
+                AtomicReferenceFieldUpdater.newUpdater(Client.class, LoggedEvent.class, "next");
         private static final AtomicReferenceFieldUpdater<Client, SseFrame> FAREWELL =
                 AtomicReferenceFieldUpdater.newUpdater(Client.class, SseFrame.class, "farewell");
-
-        private static final Disposable RELEASED = Disposables.disposed();
 
         private final CoreSubscriber<? super SseFrame> actual;
         final ClientConnection connection;
         private final LivenessGuard.Watch watch;
+        private final Ticks heartbeats = new Ticks(this);
 
         volatile int wip;
         volatile long requested;
-        /** Events taken from the log but not yet handed to the connection: 0 or 1. */
-        volatile long waiting;
         /** 1 once the client's stream ended, one way or another, and what it held was let go. */
         volatile int done;
         volatile Subscription upstream;
-        volatile Disposable ticks;
         /** The error frame the gateway ends this client with (cut for not reading, or stalled), if it does. */
         volatile SseFrame farewell;
 
-        /** The event taken from the log and not yet handed on; written by the log, cleared by the drain. */
-        private volatile LoggedEvent next;
+        /**
+         * The event taken from the log and not yet handed to the connection (counted as waiting in the subscriber
+         * buffers); written by the log, taken by the drain or by the release, whichever comes first.
+         */
+        volatile LoggedEvent next;
         private volatile boolean logEnded;
         private volatile Throwable logError;
         private volatile boolean handedOff;
         private volatile boolean pingDue;
-        private volatile boolean cancelled;
         /** Last position handed to the connection. */
         private volatile long sent;
         // Only the drain touches these.
@@ -124,15 +119,14 @@ final class ClientFrames extends Flux<SseFrame> {
                 handOff();
             }
             long every = streams.heartbeat().toMillis();
-            Ticks heartbeats = new Ticks(this);
             try {
                 heartbeats.scheduled = streams.timer().schedulePeriodically(heartbeats, every, every,
                         TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
                 // The timer only refuses at shutdown, when this stream is about to be ended anyway.
             }
-            if (!TICKS.compareAndSet(this, null, heartbeats)) {
-                // Released meanwhile.
+            if (done != 0) {
+                // Released meanwhile, perhaps before the task was there to be disposed.
                 heartbeats.dispose();
             }
             // This client is the log's subscriber: it takes the log's error and sends it on to the connection.
@@ -151,7 +145,6 @@ final class ClientFrames extends Flux<SseFrame> {
 
         @Override
         public void cancel() {
-            cancelled = true;
             release();
         }
 
@@ -166,12 +159,12 @@ final class ClientFrames extends Flux<SseFrame> {
 
         @Override
         public void onNext(LoggedEvent event) {
-            streams.buffers().added(WAITING.incrementAndGet(this));
+            // Counted before it can be taken, so that the buffers' total never dips below 0.
+            streams.buffers().added(1);
             next = event;
             if (done != 0) {
                 // Released meanwhile: nothing will hand this event on, so it is not counted as waiting.
-                next = null;
-                streams.buffers().removed(WAITING.getAndSet(this, 0));
+                discardNext();
                 return;
             }
             drain();
@@ -240,7 +233,7 @@ final class ClientFrames extends Flux<SseFrame> {
 
         String describe() {
             return "generation " + generationId + ", client at " + sent + " of " + (head == null ? "?" : head.getAsLong())
-                    + ", " + waiting + " events taken but not handed, " + connection.unsentBytes() + " bytes unsent";
+                    + ", " + (next == null ? 0 : 1) + " events taken but not handed, " + connection.unsentBytes() + " bytes unsent";
         }
 
         // ---- the one place frames go out ----
@@ -260,9 +253,6 @@ final class ClientFrames extends Flux<SseFrame> {
 
         /** Sends the next frame if there is one and room for it; true if it sent one and may send more. */
         private boolean step() {
-            if (cancelled) {
-                return false;
-            }
             if (!hinted && requested > 0) {
                 hinted = true;
                 emit(streams.retryHint());
@@ -287,9 +277,9 @@ final class ClientFrames extends Flux<SseFrame> {
             // Read before the event: the log writes its last event before it ends, so an end seen here means
             // that event, if any, is seen below.
             boolean logDone = logEnded;
-            LoggedEvent event = next;
+            LoggedEvent event = next == null ? null : NEXT.getAndSet(this, null);
             if (event != null) {
-                next = null;
+                streams.buffers().removed(1);
                 hand(event);
                 if (event.terminal()) {
                     // Nothing may follow the terminal frame: no ping, no hint.
@@ -317,9 +307,6 @@ final class ClientFrames extends Flux<SseFrame> {
         }
 
         private void hand(LoggedEvent event) {
-            if (WAITING.getAndUpdate(this, waitingNow -> waitingNow > 0 ? waitingNow - 1 : 0) > 0) {
-                streams.buffers().removed(1);
-            }
             sent = event.seq();
             emit(FrameStreams.frame(generationId, event));
         }
@@ -334,7 +321,6 @@ final class ClientFrames extends Flux<SseFrame> {
 
         private void close(SseFrame last) {
             release();
-            watch.touch();
             actual.onNext(last);
             actual.onComplete();
         }
@@ -345,14 +331,17 @@ final class ClientFrames extends Flux<SseFrame> {
                 return;
             }
             Operators.terminate(UPSTREAM, this);
-            Disposable task = TICKS.getAndSet(this, RELEASED);
-            if (task != null) {
-                task.dispose();
-            }
+            heartbeats.dispose();
             watch.close();
             streams.live().remove(this);
-            next = null;
-            streams.buffers().removed(WAITING.getAndSet(this, 0));
+            discardNext();
+        }
+
+        /** Lets go of an event that will not be handed on, and of its count. */
+        private void discardNext() {
+            if (NEXT.getAndSet(this, null) != null) {
+                streams.buffers().removed(1);
+            }
         }
     }
 
